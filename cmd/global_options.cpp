@@ -1,0 +1,52 @@
+#include "global_options.h"
+
+#include "failure.h"
+#include "log.h"
+
+namespace pulse::cmd {
+
+void register_global_options(CLI::App& app, GlobalOptions& options) {
+  auto& flags = options.flags;
+  app.option_defaults()->group("Global options");
+  app.add_option("--config", flags.config_file, "Config file (default /etc/pharos/pulse.toml)")
+      ->type_name("FILE");
+  app.add_option("--key", flags.key_file, "Identity key (default /etc/pharos/pulse_id)")
+      ->type_name("FILE");
+  app.add_option("--server", flags.server_url, "Server base URL (https://HOST[:PORT][/PREFIX])")
+      ->type_name("URL");
+  app.add_option("--ca-file", flags.ca_file, "CA bundle to trust instead of the system's")
+      ->type_name("FILE");
+  app.add_option("--pin", flags.pinned_pubkey, "Server public-key pin (sha256//BASE64[;…])")
+      ->type_name("PIN");
+  app.add_option("--state-dir", flags.state_dir, "State directory (default /var/lib/pharos-pulse)")
+      ->type_name("DIR");
+  app.add_option("--timeout", options.timeout, "Request timeout, e.g. 10s (default 10s)")
+      ->type_name("D");
+  app.add_flag("-v,--verbose", options.verbose, "Log more detail");
+  app.add_flag("-q,--quiet", options.quiet, "Log errors only");
+  app.option_defaults()->group("Options");
+}
+
+Settings resolve_settings(const GlobalOptions& options, bool daemon_log) {
+  log::Options logging;
+  logging.timestamps = daemon_log;
+  if (options.quiet) {
+    logging.threshold = log::Level::error;
+  } else if (options.verbose > 0) {
+    logging.threshold = log::Level::debug;
+  }
+  log::configure(logging);
+
+  SettingFlags flags = options.flags;
+  if (options.timeout) {
+    auto timeout = parse_duration(*options.timeout);
+    if (!timeout || timeout->count() == 0) {
+      throw Failure(ExitCode::usage, "invalid --timeout '" + *options.timeout +
+                                         "' (use ms, s, m, h, e.g. 10s or 1m30s)");
+    }
+    flags.timeout = timeout;
+  }
+  return load_settings(flags, process_environment());
+}
+
+}  // namespace pulse::cmd

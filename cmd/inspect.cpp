@@ -1,0 +1,99 @@
+// pharos-pulse inspect: what this node would report, for a person or as JSON.
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "event.h"
+#include "identity.h"
+#include "log.h"
+#include "payload.h"
+#include "settings.h"
+
+namespace pulse::cmd {
+namespace {
+
+struct InspectOptions {
+  bool json = false;
+  std::string event = "online";
+};
+
+void row(const char* label, const std::string& value) {
+  std::printf("  %-16s %s\n", label, value.c_str());
+}
+
+std::string or_default(const std::string& value, const char* fallback) {
+  return value.empty() ? fallback : value;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string text;
+  for (const auto& value : values) text += (text.empty() ? "" : ", ") + value;
+  return text.empty() ? "(none)" : text;
+}
+
+void print_for_person(const Settings& settings, const Metadata& metadata,
+                      const std::optional<Identity>& identity, const std::string& key_problem) {
+  std::printf("identity\n");
+  row("hostname", metadata.hostname);
+  row("hw_uuid", metadata.hw_uuid + " (from " + metadata.hw_uuid_source + ")");
+  row("key", settings.key_file.string());
+  row("fingerprint", identity ? identity->fingerprint() : "none: " + key_problem);
+  if (!settings.node_id.empty()) row("node id", settings.node_id);
+  std::printf("metadata\n");
+  row("os_family", metadata.os_family);
+  row("os_version", metadata.os_version);
+  row("kernel_version", metadata.kernel_version);
+  row("platform", metadata.platform + (settings.platform == "auto" ? " (detected)" : " (from config)"));
+  row("local_ips", joined(metadata.local_ips));
+  std::printf("server\n");
+  row("url", or_default(settings.server_url, "(none: set server.url or --server)"));
+  row("ca file", settings.ca_file.empty() ? "(system trust store)" : settings.ca_file.string());
+  row("pin", or_default(settings.pinned_pubkey, "(none)"));
+  row("timeout", format_duration(settings.timeout));
+  row("proxy", or_default(settings.proxy, "(from HTTPS_PROXY/NO_PROXY if set)"));
+  std::printf("agent\n");
+  row("config file", settings.config_file.string() +
+                         (settings.config_file_found ? "" : " (not found; defaults apply)"));
+  row("state dir", settings.state_dir.string());
+  row("heartbeat", "every " + format_duration(settings.heartbeat_interval) + " + up to " +
+                       format_duration(settings.heartbeat_jitter) + " jitter");
+}
+
+ExitCode run_inspect(const InspectOptions& options, const GlobalOptions& globals) {
+  Settings settings = resolve_settings(globals);
+  Metadata metadata = collect_metadata(metadata_options(settings));
+  for (const auto& warning : metadata.warnings) log::warning(warning);
+
+  if (options.json) {
+    Identity identity = load_identity(settings.key_file);
+    EventKind kind = *parse_event_kind(options.event);
+    auto payload = presence_payload(kind, format_timestamp(Clock::now()), identity.fingerprint(),
+                                    metadata);
+    std::printf("%s\n", to_body(payload).c_str());
+    return ExitCode::ok;
+  }
+
+  std::optional<Identity> identity;
+  std::string key_problem;
+  try {
+    identity = load_identity(settings.key_file);
+  } catch (const Failure& failure) {
+    key_problem = failure.what();
+  }
+  print_for_person(settings, metadata, identity, key_problem);
+  return ExitCode::ok;
+}
+
+}  // namespace
+
+Subcommand register_inspect(CLI::App& app, const GlobalOptions& globals) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* sub = app.add_subcommand("inspect", "Show what this node reports");
+  sub->add_flag("--json", options->json, "Print exactly the presence payload");
+  sub->add_option("--event", options->event, "Event of the JSON payload (default online)")
+      ->check(CLI::IsMember({"online", "heartbeat", "offline"}))
+      ->type_name("EVENT");
+  return {sub, [options, &globals] { return run_inspect(*options, globals); }};
+}
+
+}  // namespace pulse::cmd

@@ -1,0 +1,74 @@
+// pharos-pulse send online|heartbeat|offline: one event, delivered or spooled.
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "delivery.h"
+#include "identity.h"
+#include "log.h"
+#include "presence.h"
+#include "presence_channel.h"
+#include "settings.h"
+
+namespace pulse::cmd {
+namespace {
+
+struct SendOptions {
+  std::string event;
+  bool dry_run = false;
+  bool no_spool = false;
+};
+
+ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
+  Settings settings = resolve_settings(globals);
+  ServerUrl server = parse_server_url(settings.server_url);
+  Identity identity = load_identity(settings.key_file);
+  HttpClient client(TransportSettings::from(settings));
+  auto channel = open_presence_channel(server, client, identity);
+
+  const EventKind kind = *parse_event_kind(options.event);
+  StoredEvent event =
+      create_presence_event(kind, identity, metadata_options(settings), Clock::now());
+
+  if (options.dry_run) {
+    std::fputs(channel->dry_run(event).c_str(), stdout);
+    return ExitCode::ok;
+  }
+
+  std::unique_ptr<Spool> spool;
+  std::unique_ptr<FileLock> lock;
+  if (!options.no_spool) {
+    spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
+    try {
+      lock = std::make_unique<FileLock>(settings.state_dir / "spool.lock", true);
+    } catch (const std::system_error& error) {
+      throw Failure(ExitCode::configuration,
+                    std::string(error.what()) + "; check the state directory (--state-dir)");
+    }
+  }
+
+  Outcome outcome = deliver_in_order(*channel, spool.get(), event);
+  if (outcome.kind == OutcomeKind::delivered) {
+    log::info("delivered " + std::string(event_name(kind)) + " to " + server.origin + " (" +
+              std::to_string(outcome.status) + ")");
+    return ExitCode::ok;
+  }
+  log::error(std::string(event_name(kind)) + " not delivered: " + outcome.message);
+  return exit_code_for(outcome.kind);
+}
+
+}  // namespace
+
+Subcommand register_send(CLI::App& app, const GlobalOptions& globals) {
+  auto options = std::make_shared<SendOptions>();
+  CLI::App* sub = app.add_subcommand("send", "Send one presence event now");
+  sub->add_option("event", options->event, "online, heartbeat or offline")
+      ->required()
+      ->check(CLI::IsMember({"online", "heartbeat", "offline"}));
+  sub->add_flag("--dry-run", options->dry_run, "Print the signed request instead of sending it");
+  sub->add_flag("--no-spool", options->no_spool,
+                "Send only this event; do not spool it when the server is unavailable");
+  return {sub, [options, &globals] { return run_send(*options, globals); }};
+}
+
+}  // namespace pulse::cmd

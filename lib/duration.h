@@ -1,0 +1,19 @@
+// Durations as the config and flags write them: "90s", "60m", "1h30m", "250ms".
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pulse {
+
+using Duration = std::chrono::milliseconds;
+
+// nullopt for anything but one or more <digits><unit> groups (units ms, s, m, h).
+std::optional<Duration> parse_duration(std::string_view text);
+
+// The shortest form parse_duration reads back: "1h30m", "250ms", "0s".
+std::string format_duration(Duration duration);
+
+}  // namespace pulse

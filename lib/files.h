@@ -1,0 +1,29 @@
+// Small file-system helpers with the durability the contract asks for.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pulse {
+
+// Reads a whole file; nullopt when it does not exist. Other errors throw
+// std::system_error naming the path.
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
+
+// Writes through a dot-prefixed temp file in the same directory, fsyncs it,
+// renames it over `path` and fsyncs the directory, so a crash leaves either
+// the old file or the new one. Throws std::system_error.
+void write_file_atomically(const std::filesystem::path& path, std::string_view data,
+                           mode_t mode);
+
+// Creates `dir` and missing parents with `mode`; existing ones are left alone.
+void create_directories(const std::filesystem::path& dir, mode_t mode);
+
+// "'path': reason" for messages about a failed file operation.
+std::string describe_file_error(const std::filesystem::path& path, const std::error_code& error);
+
+}  // namespace pulse

@@ -1,0 +1,216 @@
+#include "http_client.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "failure.h"
+
+namespace pulse {
+namespace {
+
+// Servers answer with a short JSON object at most; anything longer is not
+// read, so a hostile server cannot make the agent buffer it.
+constexpr std::size_t kMaxResponseBody = 64 * 1024;
+
+struct CurlDeleter {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+struct Exchange {
+  std::string body;
+  bool body_truncated = false;
+  std::string retry_after;
+  bool has_retry_after = false;
+  const AbortCheck* should_abort = nullptr;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* context) {
+  auto* exchange = static_cast<Exchange*>(context);
+  const size_t length = size * count;
+  if (exchange->body.size() + length > kMaxResponseBody) {
+    exchange->body_truncated = true;
+    return 0;  // stop reading: the status is all we need
+  }
+  exchange->body.append(data, length);
+  return length;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* context) {
+  auto* exchange = static_cast<Exchange*>(context);
+  const size_t length = size * count;
+  std::string_view line(data, length);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size()) {
+    std::string name(line.substr(0, kName.size()));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == kName) {
+      std::string_view value = line.substr(kName.size());
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
+      exchange->retry_after = std::string(value);
+      exchange->has_retry_after = true;
+    }
+  }
+  return length;
+}
+
+int on_progress(void* context, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* exchange = static_cast<Exchange*>(context);
+  return (*exchange->should_abort && (*exchange->should_abort)()) ? 1 : 0;
+}
+
+void ensure_curl_initialised() {
+  static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (initialised != CURLE_OK) throw std::runtime_error("cannot initialise libcurl");
+}
+
+std::string hint_for(CURLcode code, const TransportSettings& settings) {
+  const std::string trust = settings.ca_file.empty()
+                                ? "the system trust store (set server.ca_file or --ca-file)"
+                                : "server.ca_file '" + settings.ca_file.string() + "'";
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the server's certificate is not trusted by " + trust;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return "the server's public key does not match server.pinned_pubkey / --pin";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "the TLS handshake failed; check server.url and " + trust;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+      return "check server.url and that the server is up";
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "check server.proxy or HTTPS_PROXY";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "no answer within " + format_duration(settings.timeout) + " (server.timeout)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+TransportSettings TransportSettings::from(const Settings& settings) {
+  return {settings.ca_file, settings.pinned_pubkey, settings.proxy, settings.timeout};
+}
+
+std::filesystem::path find_system_ca_bundle() {
+  ensure_curl_initialised();
+  std::vector<std::filesystem::path> candidates;
+  // libcurl 7.84+ reports the bundle it was built with.
+  if (std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()}) {
+    char* built_in = nullptr;
+    if (curl_easy_getinfo(curl.get(), CURLINFO_CAINFO, &built_in) == CURLE_OK && built_in) {
+      candidates.emplace_back(built_in);
+    }
+  }
+  for (const char* path : {
+           "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo
+           "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL, Fedora, CentOS
+           "/etc/pki/tls/certs/ca-bundle.crt",                   // older RHEL
+           "/etc/ssl/ca-bundle.pem",                             // openSUSE, SLES
+           "/etc/ssl/cert.pem",                                  // Alpine, macOS, BSDs
+       }) {
+    candidates.emplace_back(path);
+  }
+  for (const auto& candidate : candidates) {
+    if (::access(candidate.c_str(), R_OK) == 0) return candidate;
+  }
+  std::string looked;
+  for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
+  throw Failure(ExitCode::configuration,
+                "no CA bundle found (looked in " + looked + "); set server.ca_file or --ca-file");
+}
+
+HttpClient::HttpClient(TransportSettings settings, AbortCheck should_abort)
+    : settings_(std::move(settings)), should_abort_(std::move(should_abort)) {
+  ensure_curl_initialised();
+  if (settings_.ca_file.empty()) return;
+  if (::access(settings_.ca_file.c_str(), R_OK) != 0) {
+    throw Failure(ExitCode::configuration,
+                  "cannot read CA file '" + settings_.ca_file.string() + "': " + std::strerror(errno));
+  }
+  ca_bundle_ = settings_.ca_file;
+}
+
+Outcome HttpClient::post(const HttpRequest& request) const {
+  if (ca_bundle_.empty() && request.url.starts_with("https:")) {
+    ca_bundle_ = find_system_ca_bundle();
+  }
+  std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()};
+  if (!curl) throw std::bad_alloc();
+  std::unique_ptr<curl_slist, CurlDeleter> headers;
+  for (const auto& [name, value] : request.headers) {
+    const std::string line = name + ": " + value;
+    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    if (appended == nullptr) throw std::bad_alloc();
+    headers.release();
+    headers.reset(appended);
+  }
+  // Keep curl from adding "Expect: 100-continue" and its own Accept.
+  for (const char* suppressed : {"Expect:", "Accept:"}) {
+    curl_slist* appended = curl_slist_append(headers.get(), suppressed);
+    if (appended == nullptr) throw std::bad_alloc();
+    headers.release();
+    headers.reset(appended);
+  }
+
+  Exchange exchange;
+  exchange.should_abort = &should_abort_;
+  const long timeout_ms = static_cast<long>(std::min(settings_.timeout, timeout_cap_).count());
+  char error_buffer[CURL_ERROR_SIZE] = "";
+
+  CURL* handle = curl.get();
+  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt(handle, CURLOPT_POST, 1L);
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!ca_bundle_.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle_.c_str());
+  // Only the one bundle counts, never a certificate directory besides it.
+  curl_easy_setopt(handle, CURLOPT_CAPATH, nullptr);
+  if (!settings_.pinned_pubkey.empty()) {
+    curl_easy_setopt(handle, CURLOPT_PINNEDPUBLICKEY, settings_.pinned_pubkey.c_str());
+  }
+  if (!settings_.proxy.empty()) curl_easy_setopt(handle, CURLOPT_PROXY, settings_.proxy.c_str());
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
+  if (should_abort_) {
+    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &exchange);
+  }
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+
+  const CURLcode code = curl_easy_perform(handle);
+  long status = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+
+  if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && exchange.body_truncated && status != 0)) {
+    std::optional<std::string_view> retry_after;
+    if (exchange.has_retry_after) retry_after = exchange.retry_after;
+    return outcome_for_answer(status, std::move(exchange.body), retry_after, Clock::now());
+  }
+
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    return unavailable_outcome("delivery to " + request.url + " interrupted");
+  }
+  std::string message = "cannot reach " + request.url + ": " +
+                        (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
+  if (std::string hint = hint_for(code, settings_); !hint.empty()) message += "; " + hint;
+  return unavailable_outcome(std::move(message));
+}
+
+}  // namespace pulse

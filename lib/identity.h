@@ -1,0 +1,106 @@
+// The node's Ed25519 identity key (contract §2): load, generate, save, sign.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "encoding.h"
+
+namespace pulse {
+
+using PublicKey = std::array<std::uint8_t, 32>;
+using Signature = std::array<std::uint8_t, 64>;
+
+// Calls sodium_init() once; called before drawing keys or random numbers and
+// before signing.
+void ensure_sodium();
+
+// sodium_memzero, which the compiler may not optimise away.
+void wipe_memory(void* data, std::size_t size);
+
+// A std::string or byte vector that holds secret material (key text, the
+// private section) and is overwritten, spare capacity included, when it goes
+// away. Size it once: a reallocation would free an unwiped copy.
+template <typename Buffer>
+class Wiped {
+ public:
+  Wiped() = default;
+  explicit Wiped(Buffer&& buffer) : buffer_(std::move(buffer)) {}
+  Wiped(const Wiped&) = delete;
+  Wiped& operator=(const Wiped&) = delete;
+  ~Wiped() {
+    buffer_.resize(buffer_.capacity());
+    wipe_memory(buffer_.data(), buffer_.size());
+  }
+
+  Buffer& operator*() { return buffer_; }
+  Buffer* operator->() { return &buffer_; }
+
+ private:
+  Buffer buffer_;
+};
+
+// libsodium's 64-byte secret key (seed then public half), wiped with
+// sodium_memzero when it goes away.
+class SecretKey {
+ public:
+  SecretKey();
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  ~SecretKey();
+
+  std::uint8_t* data() { return bytes_.data(); }
+  const std::uint8_t* data() const { return bytes_.data(); }
+  static constexpr std::size_t size() { return 64; }
+
+ private:
+  std::array<std::uint8_t, 64> bytes_{};
+};
+
+class Identity {
+ public:
+  Identity(SecretKey secret, PublicKey public_key, std::string comment);
+
+  static Identity generate(std::string comment);
+
+  const PublicKey& public_key() const { return public_key_; }
+  const std::string& comment() const { return comment_; }
+  const SecretKey& secret_key() const { return secret_; }
+
+  // The SSH wire blob: string "ssh-ed25519", string key.
+  std::string public_blob() const;
+  // "SHA256:" + unpadded base64 of SHA-256(public_blob()), as ssh-keygen -l.
+  std::string fingerprint() const;
+  // "ssh-ed25519 AAAA… comment", as in authorized_keys and <key>.pub.
+  std::string public_line() const;
+
+  Signature sign(Bytes message) const;
+
+ private:
+  SecretKey secret_;
+  PublicKey public_key_;
+  std::string comment_;
+};
+
+// Loads an unencrypted OpenSSH Ed25519 key. Refuses (Failure, exit 78) a
+// missing file, a file readable by group or others, an encrypted key, another
+// key type or a malformed file, each with a message saying how to fix it.
+Identity load_identity(const std::filesystem::path& key_file);
+
+// Writes <key_file> (0600) and <key_file>.pub (0644) atomically, creating the
+// parent directory with mode 0700. Without `overwrite` an existing key is left
+// alone and Failure(cant_create) is thrown.
+void save_identity(const Identity& identity, const std::filesystem::path& key_file,
+                   bool overwrite);
+
+// The default comment: "pharos-pulse@HOST".
+std::string default_key_comment(std::string_view hostname);
+
+}  // namespace pulse

@@ -1,0 +1,40 @@
+// What the node is (contract §3), collected from the system without
+// spawning processes.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+struct Metadata {
+  std::string hw_uuid;
+  std::string hw_uuid_source;  // e.g. "dmi", "dmi (kept in <state dir>/hw_uuid)", "/etc/machine-id"
+  std::string hostname;
+  std::string os_family;
+  std::string os_version;
+  std::string kernel_version;
+  std::string platform;
+  std::vector<std::string> local_ips;
+  // Things the user should know, e.g. that an unprivileged run reports
+  // another hw_uuid than root would.
+  std::vector<std::string> warnings;
+};
+
+struct MetadataOptions {
+  // Every file is read below this root, so tests drive fixture trees.
+  std::filesystem::path root = "/";
+  // Where the DMI UUID read by root is kept for unprivileged runs.
+  std::filesystem::path state_dir;
+  std::optional<std::string> hostname_override;
+  std::optional<std::string> platform_override;  // "auto" counts as none
+};
+
+Metadata collect_metadata(const MetadataOptions& options);
+
+// The platform values contract §3 allows.
+bool is_known_platform(std::string_view platform);
+
+}  // namespace pulse

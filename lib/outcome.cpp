@@ -1,0 +1,91 @@
+#include "outcome.h"
+
+#include <curl/curl.h>
+
+#include <nlohmann/json.hpp>
+
+namespace pulse {
+namespace {
+
+OutcomeKind kind_for_status(long status) {
+  if (status >= 200 && status < 300) return OutcomeKind::delivered;
+  if (status == 408 || status == 425 || status == 429 || (status >= 500 && status < 600)) {
+    return OutcomeKind::unavailable;
+  }
+  if (status == 401 || status == 403) return OutcomeKind::refused;
+  return OutcomeKind::protocol;
+}
+
+// Server text goes into our one-line messages: keep it printable and short.
+std::string printable(std::string_view text, std::size_t limit = 200) {
+  std::string out;
+  for (char c : text.substr(0, limit)) {
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
+  }
+  if (text.size() > limit) out += "…";
+  return out;
+}
+
+}  // namespace
+
+ExitCode exit_code_for(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::delivered: return ExitCode::ok;
+    case OutcomeKind::unavailable: return ExitCode::unavailable;
+    case OutcomeKind::protocol: return ExitCode::protocol;
+    case OutcomeKind::refused: return ExitCode::refused;
+  }
+  return ExitCode::internal;
+}
+
+std::string_view outcome_name(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::delivered: return "delivered";
+    case OutcomeKind::unavailable: return "unavailable";
+    case OutcomeKind::protocol: return "protocol";
+    case OutcomeKind::refused: return "refused";
+  }
+  return "";
+}
+
+std::optional<std::string> server_error_field(std::string_view body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  auto error = json.find("error");
+  if (error == json.end() || !error->is_string()) return std::nullopt;
+  return printable(error->get<std::string>());
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
+                                                      Clock::time_point now) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (value.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (value.size() > 9) return std::chrono::seconds(999'999'999);
+    return std::chrono::seconds(std::stoll(std::string(value)));
+  }
+  const time_t when = curl_getdate(std::string(value).c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  const auto delay = std::chrono::duration_cast<std::chrono::seconds>(
+      Clock::from_time_t(when) - now);
+  return std::max(delay, std::chrono::seconds(0));
+}
+
+Outcome outcome_for_answer(long status, std::string body,
+                           std::optional<std::string_view> retry_after, Clock::time_point now) {
+  Outcome outcome;
+  outcome.kind = kind_for_status(status);
+  outcome.status = status;
+  if (retry_after) outcome.retry_after = parse_retry_after(*retry_after, now);
+  outcome.message = "server answered " + std::to_string(status);
+  if (auto error = server_error_field(body)) {
+    outcome.message += ": " + *error;
+  } else if (status >= 300 && status < 400) {
+    outcome.message += " (redirects are not followed; check server.url)";
+  }
+  outcome.body = std::move(body);
+  return outcome;
+}
+
+}  // namespace pulse

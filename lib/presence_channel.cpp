@@ -1,0 +1,29 @@
+#include "presence_channel.h"
+
+#include "failure.h"
+
+namespace pulse {
+
+HttpRequest HttpsPresenceChannel::request_for(const StoredEvent& event) const {
+  return build_signed_request(server_, "/v1/presence", identity_, event.payload, event.id,
+                              fresh_request_parameters());
+}
+
+Outcome HttpsPresenceChannel::deliver(const StoredEvent& event) {
+  return client_.post(request_for(event));
+}
+
+std::string HttpsPresenceChannel::dry_run(const StoredEvent& event) {
+  return format_dry_run(request_for(event));
+}
+
+std::unique_ptr<PresenceChannel> open_presence_channel(const ServerUrl& server,
+                                                       const HttpClient& client,
+                                                       const Identity& identity) {
+  if (server.scheme == Scheme::ph) {
+    throw Failure(ExitCode::configuration, "ph:// servers are not supported by this version");
+  }
+  return std::make_unique<HttpsPresenceChannel>(server, client, identity);
+}
+
+}  // namespace pulse

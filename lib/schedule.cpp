@@ -1,0 +1,53 @@
+#include "schedule.h"
+
+#include <time.h>
+
+#include <algorithm>
+
+namespace pulse {
+namespace {
+
+Duration read_clock(clockid_t id) {
+  timespec now{};
+  clock_gettime(id, &now);
+  return std::chrono::duration_cast<Duration>(std::chrono::seconds(now.tv_sec) +
+                                              std::chrono::nanoseconds(now.tv_nsec));
+}
+
+class KernelClocks : public Clocks {
+ public:
+  Duration boottime() const override { return read_clock(CLOCK_BOOTTIME); }
+  Duration monotonic() const override { return read_clock(CLOCK_MONOTONIC); }
+};
+
+}  // namespace
+
+const Clocks& system_clocks() {
+  static const KernelClocks clocks;
+  return clocks;
+}
+
+Duration heartbeat_delay(Duration interval, Duration jitter, const RandomSource& random) {
+  return interval + Duration(static_cast<Duration::rep>(
+                        random(static_cast<std::uint64_t>(std::max<Duration::rep>(jitter.count(), 0)))));
+}
+
+Duration Backoff::next() {
+  Duration ceiling = first_;
+  for (int i = 0; i < attempt_ && ceiling < cap_; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, cap_);
+  ++attempt_;
+  return Duration(static_cast<Duration::rep>(random_(static_cast<std::uint64_t>(ceiling.count()))));
+}
+
+SuspendDetector::SuspendDetector(const Clocks& clocks)
+    : clocks_(clocks), suspended_so_far_(clocks.boottime() - clocks.monotonic()) {}
+
+bool SuspendDetector::resumed_since_last_check(Duration threshold) {
+  const Duration suspended = clocks_.boottime() - clocks_.monotonic();
+  const bool resumed = suspended - suspended_so_far_ >= threshold;
+  suspended_so_far_ = suspended;
+  return resumed;
+}
+
+}  // namespace pulse

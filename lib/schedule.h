@@ -1,0 +1,58 @@
+// When the daemon acts next: heartbeat jitter, retry backoff and suspend
+// detection, kept apart from the event loop so tests drive them with a fake
+// clock and random source.
+#pragma once
+
+#include <optional>
+
+#include "duration.h"
+#include "random.h"
+
+namespace pulse {
+
+// The two kernel clocks the daemon compares; tests substitute both.
+class Clocks {
+ public:
+  virtual ~Clocks() = default;
+  virtual Duration boottime() const = 0;   // CLOCK_BOOTTIME: counts suspend
+  virtual Duration monotonic() const = 0;  // CLOCK_MONOTONIC: stops while suspended
+};
+
+const Clocks& system_clocks();
+
+// interval plus a uniform random delay in [0, jitter], so a fleet that
+// booted together spreads its heartbeats.
+Duration heartbeat_delay(Duration interval, Duration jitter, const RandomSource& random);
+
+// Exponential backoff with full jitter: attempt n waits a uniform delay in
+// [0, min(cap, first · 2^n)].
+class Backoff {
+ public:
+  Backoff(Duration first, Duration cap, RandomSource random)
+      : first_(first), cap_(cap), random_(std::move(random)) {}
+
+  Duration next();  // the delay before the next retry
+  void reset() { attempt_ = 0; }
+  int attempts() const { return attempt_; }
+
+ private:
+  Duration first_;
+  Duration cap_;
+  RandomSource random_;
+  int attempt_ = 0;
+};
+
+// Notices that the machine was suspended: the boot-time clock ran ahead of
+// the monotonic one since the last look.
+class SuspendDetector {
+ public:
+  explicit SuspendDetector(const Clocks& clocks);
+  // True once after each suspend of at least `threshold`.
+  bool resumed_since_last_check(Duration threshold = std::chrono::seconds(2));
+
+ private:
+  const Clocks& clocks_;
+  Duration suspended_so_far_;
+};
+
+}  // namespace pulse

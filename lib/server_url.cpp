@@ -1,0 +1,94 @@
+#include "server_url.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+
+#include <memory>
+
+#include "failure.h"
+
+namespace pulse {
+namespace {
+
+constexpr int kPhDefaultPort = 2378;
+
+struct UrlDeleter {
+  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+[[noreturn]] void refuse(std::string_view url, const std::string& why) {
+  throw Failure(ExitCode::configuration, "bad server url '" + std::string(url) + "': " + why);
+}
+
+std::string part(CURLU* url, CURLUPart which) {
+  char* value = nullptr;
+  if (curl_url_get(url, which, &value, 0) != CURLUE_OK || value == nullptr) return "";
+  std::string text(value);
+  curl_free(value);
+  return text;
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr address{};
+  const std::string text(host);
+  return inet_pton(AF_INET, text.c_str(), &address) == 1 &&
+         (ntohl(address.s_addr) >> 24) == 127;
+}
+
+ServerUrl parse_server_url(std::string_view text) {
+  if (text.empty()) {
+    throw Failure(ExitCode::configuration,
+                  "no server url; set server.url in the config, PHAROS_SERVER or --server");
+  }
+  UrlHandle url(curl_url());
+  if (!url) throw std::bad_alloc();
+  const std::string input(text);
+  if (curl_url_set(url.get(), CURLUPART_URL, input.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+      CURLUE_OK) {
+    refuse(text, "not a valid URL (expected https://HOST[:PORT][/PREFIX])");
+  }
+  ServerUrl server;
+  const std::string scheme = part(url.get(), CURLUPART_SCHEME);
+  if (scheme == "https") {
+    server.scheme = Scheme::https;
+  } else if (scheme == "http") {
+    server.scheme = Scheme::http;
+  } else if (scheme == "ph") {
+    server.scheme = Scheme::ph;
+  } else {
+    refuse(text, "scheme '" + scheme + "' is not supported (use https://)");
+  }
+  if (!part(url.get(), CURLUPART_USER).empty()) refuse(text, "credentials are not allowed in it");
+  if (!part(url.get(), CURLUPART_QUERY).empty()) refuse(text, "a query is not allowed in it");
+  if (!part(url.get(), CURLUPART_FRAGMENT).empty()) refuse(text, "a fragment is not allowed in it");
+
+  const std::string host_part = part(url.get(), CURLUPART_HOST);
+  server.host = host_part;
+  if (server.host.size() > 2 && server.host.front() == '[') {
+    server.host = server.host.substr(1, server.host.size() - 2);
+  }
+  if (server.host.empty()) refuse(text, "it has no host");
+  if (server.scheme == Scheme::http && !is_loopback_host(server.host)) {
+    refuse(text, "http:// is only allowed to a loopback host; use https://");
+  }
+
+  const std::string port = part(url.get(), CURLUPART_PORT);
+  if (!port.empty()) {
+    server.port = std::stoi(port);
+  } else {
+    server.port = server.scheme == Scheme::https ? 443 : server.scheme == Scheme::http ? 80 : kPhDefaultPort;
+  }
+
+  std::string path = part(url.get(), CURLUPART_PATH);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  if (server.scheme == Scheme::ph && !path.empty()) refuse(text, "a ph:// url has no path");
+  server.path_prefix = path;
+  server.origin = scheme + "://" + host_part + (port.empty() ? "" : ":" + port);
+  return server;
+}
+
+}  // namespace pulse

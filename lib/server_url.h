@@ -1,0 +1,31 @@
+// The server base URL of contract §4: https://, http:// to loopback only, or
+// ph:// for today's Pharos hubs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace pulse {
+
+enum class Scheme { https, http, ph };
+
+struct ServerUrl {
+  Scheme scheme;
+  std::string origin;       // "https://host:8443", no trailing slash
+  std::string host;         // as written, IPv6 without brackets
+  int port;
+  std::string path_prefix;  // "" or "/pharos", no trailing slash
+
+  // Absolute URL and request path of an API endpoint such as "/v1/presence".
+  std::string url_of(std::string_view api_path) const { return origin + path_prefix + std::string(api_path); }
+  std::string path_of(std::string_view api_path) const { return path_prefix + std::string(api_path); }
+};
+
+// Throws Failure(configuration) for a missing or bad URL, a scheme other than
+// the three above, http:// to a non-loopback host, credentials, a query or a
+// fragment.
+ServerUrl parse_server_url(std::string_view text);
+
+bool is_loopback_host(std::string_view host);
+
+}  // namespace pulse

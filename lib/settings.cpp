@@ -1,0 +1,69 @@
+#include "settings.h"
+
+#include <cstdlib>
+#include <system_error>
+
+#include "config_file.h"
+#include "failure.h"
+#include "files.h"
+
+namespace pulse {
+
+Environment process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Settings load_settings(const SettingFlags& flags, const Environment& environment) {
+  Settings settings;
+
+  bool named_explicitly = true;
+  if (flags.config_file) {
+    settings.config_file = *flags.config_file;
+  } else if (auto from_env = environment("PHAROS_PULSE_CONFIG")) {
+    settings.config_file = *from_env;
+  } else {
+    named_explicitly = false;
+  }
+
+  std::optional<std::string> text;
+  try {
+    text = read_file_if_exists(settings.config_file);
+  } catch (const std::system_error& error) {
+    throw Failure(ExitCode::configuration, std::string("cannot read config file: ") + error.what());
+  }
+  if (text) {
+    settings.config_file_found = true;
+    apply_config_text(*text, settings.config_file, settings);
+  } else if (named_explicitly) {
+    throw Failure(ExitCode::configuration,
+                  "config file '" + settings.config_file.string() + "' does not exist");
+  }
+
+  if (auto value = environment("PHAROS_PULSE_KEY")) settings.key_file = *value;
+  if (auto value = environment("PHAROS_SERVER")) settings.server_url = *value;
+  if (auto value = environment("PHAROS_CA_CERT")) settings.ca_file = *value;
+  if (auto value = environment("PHAROS_PULSE_PIN")) settings.pinned_pubkey = *value;
+  if (auto value = environment("PHAROS_PULSE_STATE_DIR")) settings.state_dir = *value;
+
+  if (flags.key_file) settings.key_file = *flags.key_file;
+  if (flags.server_url) settings.server_url = *flags.server_url;
+  if (flags.ca_file) settings.ca_file = *flags.ca_file;
+  if (flags.pinned_pubkey) settings.pinned_pubkey = *flags.pinned_pubkey;
+  if (flags.state_dir) settings.state_dir = *flags.state_dir;
+  if (flags.timeout) settings.timeout = *flags.timeout;
+  return settings;
+}
+
+MetadataOptions metadata_options(const Settings& settings) {
+  MetadataOptions options;
+  options.state_dir = settings.state_dir;
+  if (!settings.hostname.empty()) options.hostname_override = settings.hostname;
+  if (settings.platform != "auto") options.platform_override = settings.platform;
+  return options;
+}
+
+}  // namespace pulse

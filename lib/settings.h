@@ -1,0 +1,62 @@
+// Every setting of contract §1, resolved as flag > environment > config file
+// > default.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "duration.h"
+#include "metadata.h"
+
+namespace pulse {
+
+struct Settings {
+  std::filesystem::path config_file = "/etc/pharos/pulse.toml";
+  bool config_file_found = false;
+
+  std::string server_url;             // empty: none configured
+  std::filesystem::path ca_file;      // empty: the system trust store
+  std::string pinned_pubkey;          // empty: no pin
+  Duration timeout = std::chrono::seconds(10);
+  std::string proxy;                  // empty: the standard proxy variables
+
+  std::filesystem::path key_file = "/etc/pharos/pulse_id";
+  std::string hostname;               // empty: the system host name
+  std::string node_id;
+
+  Duration heartbeat_interval = std::chrono::minutes(60);
+  Duration heartbeat_jitter = std::chrono::minutes(5);
+  Duration shutdown_timeout = std::chrono::seconds(5);
+
+  std::filesystem::path state_dir = "/var/lib/pharos-pulse";
+  std::size_t spool_max_events = 1000;
+  std::string platform = "auto";
+
+  std::filesystem::path spool_dir() const { return state_dir / "spool"; }
+};
+
+// What the global flags said; unset members leave the lower layers in force.
+struct SettingFlags {
+  std::optional<std::filesystem::path> config_file;
+  std::optional<std::filesystem::path> key_file;
+  std::optional<std::string> server_url;
+  std::optional<std::filesystem::path> ca_file;
+  std::optional<std::string> pinned_pubkey;
+  std::optional<std::filesystem::path> state_dir;
+  std::optional<Duration> timeout;
+};
+
+using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+Environment process_environment();
+
+// Throws Failure(configuration) naming file, line and key for a bad config.
+Settings load_settings(const SettingFlags& flags, const Environment& environment);
+
+// How metadata is collected under these settings (overrides, state dir).
+MetadataOptions metadata_options(const Settings& settings);
+
+}  // namespace pulse

@@ -1,0 +1,141 @@
+#include "spool.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "files.h"
+#include "log.h"
+
+namespace pulse {
+namespace {
+
+constexpr std::string_view kSuffix = ".json";
+// RFC 3339 with milliseconds and Z: "2026-11-28T10:52:29.123Z".
+constexpr std::size_t kTimestampLength = 24;
+
+bool is_event_file(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  return !name.starts_with(".") && name.ends_with(kSuffix);
+}
+
+bool is_base64url(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+}  // namespace
+
+std::string spool_file_name(const StoredEvent& event) {
+  return event.timestamp + "-" + event.id + std::string(kSuffix);
+}
+
+std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::string& content) {
+  if (name.size() <= kTimestampLength + 1 + kSuffix.size() || !name.ends_with(kSuffix) ||
+      name[kTimestampLength] != '-') {
+    return std::nullopt;
+  }
+  StoredEvent event;
+  event.timestamp = name.substr(0, kTimestampLength);
+  event.id = name.substr(kTimestampLength + 1,
+                         name.size() - kTimestampLength - 1 - kSuffix.size());
+  if (!is_base64url(event.id)) return std::nullopt;
+  auto json = nlohmann::json::parse(content, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  auto timestamp = json.find("timestamp");
+  auto kind = json.find("event");
+  if (timestamp == json.end() || kind == json.end() || !timestamp->is_string() ||
+      !kind->is_string() || timestamp->get<std::string>() != event.timestamp) {
+    return std::nullopt;
+  }
+  event.payload = content;
+  return event;
+}
+
+Spool::Spool(std::filesystem::path dir, std::size_t max_events)
+    : dir_(std::move(dir)), max_events_(max_events) {}
+
+void Spool::add(const StoredEvent& event) {
+  create_directories(dir_, 0700);
+  write_file_atomically(dir_ / spool_file_name(event), event.payload, 0600);
+  auto files = pending();
+  for (std::size_t excess = files.size() > max_events_ ? files.size() - max_events_ : 0, i = 0;
+       i < excess; ++i) {
+    log::warning("spool holds more than " + std::to_string(max_events_) +
+                 " events (spool.max_events); dropped the oldest, " +
+                 files[i].filename().string());
+    remove(files[i]);
+  }
+}
+
+std::vector<std::filesystem::path> Spool::pending() const {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
+    if (entry.is_regular_file() && is_event_file(entry.path())) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::optional<StoredEvent> Spool::read(const std::filesystem::path& file) const {
+  std::optional<std::string> content = read_file_if_exists(file);
+  if (!content) return std::nullopt;  // delivered by someone else meanwhile
+  if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
+  std::filesystem::path aside = file;
+  aside += ".corrupt";
+  std::filesystem::rename(file, aside);
+  log::warning("spool file '" + file.string() + "' is not a valid event; moved it to '" +
+               aside.filename().string() + "'");
+  return std::nullopt;
+}
+
+void Spool::remove(const std::filesystem::path& file) const {
+  std::error_code error;
+  std::filesystem::remove(file, error);
+}
+
+FileLock::FileLock(const std::filesystem::path& path, bool wait) {
+  create_directories(path.parent_path(), 0700);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot open '" + path.string() + "'");
+  }
+  int result;
+  do {
+    result = ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB));
+  } while (result != 0 && errno == EINTR);
+  if (result == 0) {
+    held_ = true;
+  } else if (errno != EWOULDBLOCK) {
+    throw std::system_error(errno, std::generic_category(), "cannot lock '" + path.string() + "'");
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileLock::write_content(const std::string& content) const {
+  if (::ftruncate(fd_, 0) != 0 ||
+      ::pwrite(fd_, content.data(), content.size(), 0) != static_cast<ssize_t>(content.size())) {
+    throw std::system_error(errno, std::generic_category(), "cannot write lock file");
+  }
+}
+
+std::string FileLock::read_content(const std::filesystem::path& path) {
+  try {
+    return read_file_if_exists(path).value_or("");
+  } catch (const std::system_error&) {
+    return "";
+  }
+}
+
+}  // namespace pulse

@@ -1,0 +1,73 @@
+// Undelivered events on disk, one file each, oldest first (contract §6).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pulse {
+
+// An event as it travels: its id, its own time and the payload exactly as
+// it is sent.
+struct StoredEvent {
+  std::string id;
+  std::string timestamp;
+  std::string payload;
+};
+
+class Spool {
+ public:
+  Spool(std::filesystem::path dir, std::size_t max_events);
+
+  // Writes the event atomically; past max_events the oldest are dropped with
+  // a warning. Throws std::system_error when the spool cannot be written.
+  void add(const StoredEvent& event);
+
+  // Spooled event files, oldest first.
+  std::vector<std::filesystem::path> pending() const;
+
+  // Reads one spool file. A file that is not a valid event is renamed to
+  // "<name>.corrupt" (kept for a person to look at, never retried) and
+  // nullopt returned.
+  std::optional<StoredEvent> read(const std::filesystem::path& file) const;
+
+  void remove(const std::filesystem::path& file) const;
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::size_t max_events_;
+};
+
+// The file name of a spooled event: "<timestamp>-<event id>.json".
+std::string spool_file_name(const StoredEvent& event);
+
+// Parses a spool file's name and content back into an event; nullopt when
+// either is malformed.
+std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::string& content);
+
+// An exclusive flock(2) on a file, released when this goes away.
+class FileLock {
+ public:
+  // Blocks until the lock is held when `wait`, else returns an unlocked
+  // object when another process holds it. Creates the file (and directory).
+  FileLock(const std::filesystem::path& path, bool wait);
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+  bool held() const { return fd_ >= 0 && held_; }
+  // Replaces the file's content (the daemon writes its pid).
+  void write_content(const std::string& content) const;
+  // The content the holder wrote.
+  static std::string read_content(const std::filesystem::path& path);
+
+ private:
+  int fd_ = -1;
+  bool held_ = false;
+};
+
+}  // namespace pulse
