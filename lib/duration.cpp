@@ -25,8 +25,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
     std::int64_t number = 0;
     std::size_t digits = 0;
     while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-      number = number * 10 + (text[digits] - '0');
-      if (number > kMax) return std::nullopt;
+      const int digit = text[digits] - '0';
+      if (number > (kMax - digit) / 10) return std::nullopt;
+      number = number * 10 + digit;
       ++digits;
     }
     if (digits == 0) return std::nullopt;

@@ -1,0 +1,80 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "failure.h"
+#include "settings.h"
+
+using namespace std::chrono_literals;
+using pulse::Settings;
+using pulse::SettingFlags;
+
+namespace {
+
+struct TempConfig {
+  std::filesystem::path path;
+  explicit TempConfig(const std::string& text) {
+    path = std::filesystem::temp_directory_path() /
+           ("pulse-settings-" + std::to_string(::getpid()) + ".toml");
+    std::ofstream(path) << text;
+  }
+  ~TempConfig() { std::filesystem::remove(path); }
+};
+
+pulse::Environment environment(std::map<std::string, std::string> values) {
+  return [values](std::string_view name) -> std::optional<std::string> {
+    auto found = values.find(std::string(name));
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+
+}  // namespace
+
+TEST_CASE("flag beats environment beats config file beats default", "[settings]") {
+  TempConfig config("[server]\nurl = \"https://from-config\"\ntimeout = \"3s\"\n"
+                    "[identity]\nkey_file = \"/config/key\"\n[state]\ndir = \"/config/state\"\n");
+  auto env = environment({{"PHAROS_PULSE_CONFIG", config.path.string()},
+                          {"PHAROS_SERVER", "https://from-env"},
+                          {"PHAROS_PULSE_KEY", "/env/key"}});
+  SettingFlags flags;
+  flags.server_url = "https://from-flag";
+
+  Settings s = pulse::load_settings(flags, env);
+  CHECK(s.config_file == config.path);
+  CHECK(s.config_file_found);
+  CHECK(s.server_url == "https://from-flag");  // flag
+  CHECK(s.key_file == "/env/key");             // environment
+  CHECK(s.state_dir == "/config/state");       // config file
+  CHECK(s.timeout == 3s);                      // config file
+  CHECK(s.heartbeat_interval == 60min);        // default
+  CHECK(s.spool_dir() == "/config/state/spool");
+}
+
+TEST_CASE("a config file named explicitly must exist", "[settings]") {
+  SettingFlags flags;
+  flags.config_file = "/nonexistent/pulse.toml";
+  try {
+    pulse::load_settings(flags, environment({}));
+    FAIL("expected a configuration error");
+  } catch (const pulse::Failure& failure) {
+    CHECK(failure.code() == pulse::ExitCode::configuration);
+    CHECK(std::string(failure.what()) == "config file '/nonexistent/pulse.toml' does not exist");
+  }
+  CHECK_THROWS_AS(pulse::load_settings({}, environment({{"PHAROS_PULSE_CONFIG", "/nonexistent"}})),
+                  pulse::Failure);
+}
+
+TEST_CASE("metadata options carry the overrides", "[settings]") {
+  Settings s;
+  CHECK_FALSE(pulse::metadata_options(s).hostname_override);
+  CHECK_FALSE(pulse::metadata_options(s).platform_override);
+  s.hostname = "web-01";
+  s.platform = "kvm";
+  auto options = pulse::metadata_options(s);
+  CHECK(options.hostname_override == "web-01");
+  CHECK(options.platform_override == "kvm");
+  CHECK(options.state_dir == s.state_dir);
+}
