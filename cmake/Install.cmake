@@ -1,0 +1,108 @@
+# Install rules and the Debian package (CPack), included at the end of the
+# top-level CMakeLists.txt.
+#
+#   cmake --install BUILD_DIR [--prefix /usr/local]   # from source
+#   (cd BUILD_DIR && cpack -G DEB)                    # pharos-pulse_<version>_<arch>.deb
+#
+# The .deb installs under /usr. Built with PULSE_STATIC=ON it depends on
+# nothing; a build against shared libraries gets its Depends from
+# dpkg-shlibdeps. scripts/package-test.sh builds, checks, installs and purges
+# the package.
+
+include(GNUInstallDirs)
+
+# `make install` and cpack install what is built instead of building every
+# target first (the tests too): build, then install or package.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+
+install(TARGETS pharos-pulse RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# Man pages gzipped as Debian policy wants (man reads both); -n keeps the
+# output reproducible.
+find_program(PULSE_GZIP gzip)
+foreach(page IN ITEMS pharos-pulse.1 pharos-pulse.toml.5)
+  string(REGEX REPLACE ".*\\.([0-9])$" "\\1" section ${page})
+  set(source ${PROJECT_SOURCE_DIR}/man/${page})
+  if(PULSE_GZIP)
+    set(output ${PROJECT_BINARY_DIR}/man/${page}.gz)
+    add_custom_command(OUTPUT ${output}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
+      COMMAND ${PULSE_GZIP} -9 -n -c ${source} > ${output}
+      DEPENDS ${source}
+      COMMENT "Compressing man page ${page}"
+      VERBATIM)
+    list(APPEND PULSE_MAN_PAGES ${output})
+    install(FILES ${output} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+  else()
+    install(FILES ${source} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+  endif()
+endforeach()
+if(PULSE_MAN_PAGES)
+  add_custom_target(pulse_man_pages ALL DEPENDS ${PULSE_MAN_PAGES})
+endif()
+
+# Shell completions, where each shell looks for a package's completions.
+install(FILES completions/pharos-pulse.bash
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+  RENAME pharos-pulse)
+install(FILES completions/_pharos-pulse
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+install(FILES completions/pharos-pulse.fish
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+
+# systemd: the service (installed, not enabled), the shutdown hook for hosts
+# without the daemon (inert until its unit is enabled), and the tmpfiles.d
+# entry that lets the pharos group read the DMI hardware UUID. Not
+# CMAKE_INSTALL_LIBDIR: systemd looks in PREFIX/lib, never in a multiarch
+# directory (and /usr/local/lib/systemd/system is on its search path too).
+install(FILES examples/systemd/pharos-pulse.service
+  examples/shutdown-hook/pharos-pulse-offline.service
+  DESTINATION lib/systemd/system)
+install(PROGRAMS examples/shutdown-hook/pharos-pulse-offline
+  DESTINATION lib/pharos-pulse)
+install(FILES packaging/tmpfiles.d/pharos-pulse.conf
+  DESTINATION lib/tmpfiles.d)
+
+install(FILES examples/pulse.toml DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+
+# --- The Debian package ------------------------------------------------------
+set(PULSE_DEB_MAINTAINER "Pharos maintainers <pharos@example.net>" CACHE STRING
+  "Maintainer field of the Debian package")
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME pharos-pulse)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT ${PULSE_DEB_MAINTAINER})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+  "signed presence agent (ONLINE, HEARTBEAT, OFFLINE) for a Pharos server")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${PULSE_DEB_MAINTAINER})
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# CPack puts the summary first and indents this as the extended description.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+  "pharos-pulse tells a Pharos server which machines of a fleet exist and are
+up. It proves who the node is with an Ed25519 SSH identity key, reports what
+the node is (hardware UUID, host name, OS, kernel, platform, local IPs),
+sends ONLINE at start, a HEARTBEAT every hour and OFFLINE at shutdown, each
+signed (RFC 9421 HTTP Message Signatures), and keeps undelivered events on
+disk to deliver them later, in order.
+.
+The service is installed but not enabled: enroll the node
+(pharos-pulse enroll), then run systemctl enable --now pharos-pulse.")
+if(PULSE_STATIC)
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "")
+else()
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+endif()
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+  ${PROJECT_SOURCE_DIR}/packaging/deb/postinst
+  ${PROJECT_SOURCE_DIR}/packaging/deb/prerm
+  ${PROJECT_SOURCE_DIR}/packaging/deb/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+include(CPack)
