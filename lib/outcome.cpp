@@ -79,9 +79,8 @@ Outcome outcome_for_answer(long status, std::string body,
   outcome.status = status;
   if (retry_after) outcome.retry_after = parse_retry_after(*retry_after, now);
   outcome.message = "server answered " + std::to_string(status);
-  if (auto error = server_error_field(body)) {
-    outcome.message += ": " + *error;
-  } else if (status >= 300 && status < 400) {
+  if (auto error = server_error_field(body)) outcome.message += ": " + *error;
+  if (status >= 300 && status < 400) {
     outcome.message += " (redirects are not followed; check server.url)";
   }
   outcome.body = std::move(body);

@@ -91,9 +91,15 @@ std::optional<StoredEvent> Spool::read(const std::filesystem::path& file) const 
   if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
   std::filesystem::path aside = file;
   aside += ".corrupt";
-  std::filesystem::rename(file, aside);
-  log::warning("spool file '" + file.string() + "' is not a valid event; moved it to '" +
-               aside.filename().string() + "'");
+  std::error_code error;
+  std::filesystem::rename(file, aside, error);
+  if (error) {
+    log::warning("spool file '" + file.string() + "' is not a valid event; cannot move it aside: " +
+                 error.message());
+  } else {
+    log::warning("spool file '" + file.string() + "' is not a valid event; moved it to '" +
+                 aside.filename().string() + "'");
+  }
   return std::nullopt;
 }
 
