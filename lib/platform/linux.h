@@ -1,0 +1,59 @@
+// The Linux collectors behind collect_node_facts. They see the node only
+// through LinuxNode, so tests point them at fixture trees and model what a
+// fixture cannot, such as EACCES while the tests run as root.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "metadata.h"
+
+namespace pulse {
+
+struct LinuxNode {
+  std::filesystem::path root;
+  // Reads `path` as the node names it ("/etc/machine-id"), below root;
+  // nullopt when it does not exist, std::system_error on other errors.
+  std::function<std::optional<std::string>(const std::filesystem::path& path)> read_file;
+  // Whether `path`, as the node names it, exists below root.
+  std::function<bool(const std::filesystem::path& path)> exists;
+  // The agent's environment variable `name`; nullopt when unset.
+  std::function<std::optional<std::string>(const std::string& name)> environment;
+};
+
+// The node's files below `root`. The process environment describes the node
+// at "/" only, so below any other root the environment is empty.
+LinuxNode node_below(const std::filesystem::path& root);
+
+// Everything but the config's overrides; local_ips come from the running
+// system whatever the root.
+Metadata collect_linux_facts(const LinuxNode& node, const std::filesystem::path& state_dir);
+
+std::string read_hostname(const LinuxNode& node);
+std::string read_kernel_release(const LinuxNode& node);
+
+// os-release(5): PRETTY_NAME, else "NAME VERSION_ID", else "unknown".
+std::string read_os_version(const LinuxNode& node);
+
+struct PlatformFacts {
+  std::string platform;  // one of contract §3's values
+  // Also true for container kinds §3 has no value for, which report what
+  // hosts them but must still not take the host's DMI uuid.
+  bool container = false;
+};
+PlatformFacts detect_platform(const LinuxNode& node, std::string_view kernel_release);
+
+struct HardwareUuid {
+  std::string uuid;
+  std::string source;
+  std::optional<std::string> warning;
+};
+// Keeps a DMI uuid in <state_dir>/hw_uuid (when state_dir is set) for
+// unprivileged runs. Throws Failure when there is no uuid at all.
+HardwareUuid read_hw_uuid(const LinuxNode& node, bool container,
+                          const std::filesystem::path& state_dir);
+
+}  // namespace pulse

@@ -1,0 +1,14 @@
+// The per-OS half of metadata collection. Each OS implements it once (CMake
+// builds lib/platform/linux*.cpp on Linux), so collect_metadata stays free of
+// platform specifics and a macOS or Windows collector is one more file set.
+#pragma once
+
+#include "metadata.h"
+
+namespace pulse {
+
+// What the node says about itself, before the config's overrides. Throws
+// Failure when no hardware uuid can be found.
+Metadata collect_node_facts(const MetadataOptions& options);
+
+}  // namespace pulse

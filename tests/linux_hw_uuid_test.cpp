@@ -1,0 +1,156 @@
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "failure.h"
+#include "files.h"
+#include "linux_test_nodes.h"
+
+namespace fs = std::filesystem;
+using pulse::HardwareUuid;
+using pulse::read_hw_uuid;
+using pulse::metadata_test::denying;
+using pulse::metadata_test::fixture;
+using pulse::metadata_test::fixture_node;
+
+namespace {
+
+constexpr const char* dmi_uuid = "4c4c4544-0042-3510-8052-b4c04f395a31";
+constexpr const char* machine_uuid = "5b0e4a2f-8c3d-4e1f-a6b7-c8d9e0f1a2b3";
+constexpr const char* dmi_path = "/sys/class/dmi/id/product_uuid";
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = "/tmp/pulse-hw-uuid-test-XXXXXX";
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  fs::path operator/(const char* name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+std::optional<std::string> kept_in(const fs::path& state_dir) {
+  return pulse::read_file_if_exists(state_dir / "hw_uuid");
+}
+
+}  // namespace
+
+TEST_CASE("hw_uuid comes from DMI in lowercase and is kept in the state directory", "[hw_uuid]") {
+  TempDir temp;
+  fs::path state_dir = temp / "state/nested";
+  HardwareUuid uuid = read_hw_uuid(fixture_node("hw-uuid-dmi"), false, state_dir);
+  CHECK(uuid.uuid == dmi_uuid);
+  CHECK(uuid.source == "dmi");
+  CHECK_FALSE(uuid.warning);
+  CHECK(kept_in(state_dir) == std::string(dmi_uuid) + "\n");
+  struct stat kept {};
+  REQUIRE(::stat((state_dir / "hw_uuid").c_str(), &kept) == 0);
+  CHECK((kept.st_mode & 07777) == 0644);
+}
+
+TEST_CASE("hw_uuid leaves a kept file with the same uuid alone", "[hw_uuid]") {
+  TempDir temp;
+  fs::path state_dir = temp / "state";
+  read_hw_uuid(fixture_node("hw-uuid-dmi"), false, state_dir);
+  struct stat before {};
+  REQUIRE(::stat((state_dir / "hw_uuid").c_str(), &before) == 0);
+  read_hw_uuid(fixture_node("hw-uuid-dmi"), false, state_dir);
+  struct stat after {};
+  REQUIRE(::stat((state_dir / "hw_uuid").c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
+}
+
+TEST_CASE("hw_uuid from DMI does not depend on keeping it", "[hw_uuid]") {
+  TempDir temp;
+  std::ofstream(temp / "file") << "not a directory\n";
+  HardwareUuid uuid = read_hw_uuid(fixture_node("hw-uuid-dmi"), false, temp / "file/state");
+  CHECK(uuid.uuid == dmi_uuid);
+  CHECK(uuid.source == "dmi");
+}
+
+TEST_CASE("hw_uuid passes over placeholder DMI uuids to /etc/machine-id", "[hw_uuid]") {
+  TempDir temp;
+  auto name = GENERATE("hw-uuid-dmi-zero", "hw-uuid-dmi-ones");
+  INFO(name);
+  HardwareUuid uuid = read_hw_uuid(fixture_node(name), false, temp / "state");
+  CHECK(uuid.uuid == machine_uuid);
+  CHECK(uuid.source == "/etc/machine-id");
+  CHECK_FALSE(uuid.warning);
+  CHECK_FALSE(fs::exists(temp / "state"));
+}
+
+TEST_CASE("hw_uuid in a container ignores the host's DMI", "[hw_uuid]") {
+  pulse::LinuxNode node = fixture_node("hw-uuid-container");
+  pulse::PlatformFacts platform = pulse::detect_platform(node, "6.1.0");
+  REQUIRE(platform.container);
+  HardwareUuid uuid = read_hw_uuid(node, platform.container, {});
+  CHECK(uuid.uuid == machine_uuid);
+  CHECK(uuid.source == "/etc/machine-id");
+}
+
+TEST_CASE("hw_uuid falls back to dbus's machine-id", "[hw_uuid]") {
+  HardwareUuid uuid = read_hw_uuid(fixture_node("hw-uuid-dbus"), false, {});
+  CHECK(uuid.uuid == "9f86d081-884c-7d65-9a2f-eaa0c55ad015");
+  CHECK(uuid.source == "/var/lib/dbus/machine-id");
+}
+
+TEST_CASE("hw_uuid of an unprivileged run is the one root kept", "[hw_uuid]") {
+  fs::path state_dir = fixture("hw-uuid-kept") / "state";
+  HardwareUuid uuid =
+      read_hw_uuid(denying(fixture_node("hw-uuid-kept"), dmi_path), false, state_dir);
+  CHECK(uuid.uuid == dmi_uuid);
+  CHECK(uuid.source == "dmi (kept in " + (state_dir / "hw_uuid").string() + ")");
+  CHECK_FALSE(uuid.warning);
+}
+
+TEST_CASE("hw_uuid of an unprivileged run without a kept uuid warns", "[hw_uuid]") {
+  using Catch::Matchers::Contains;
+  TempDir temp;
+  fs::path state_dir = temp / "state";
+  SECTION("and says where root would keep it") {
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.uuid == machine_uuid);
+    CHECK(uuid.source == "/etc/machine-id");
+    REQUIRE(uuid.warning);
+    CHECK_THAT(*uuid.warning, Contains("differs from the one root reports") &&
+                                  Contains("'" + (state_dir / "hw_uuid").string() + "'") &&
+                                  Contains("read access to /sys/class/dmi/id/product_uuid"));
+    CHECK_FALSE(fs::exists(state_dir));
+  }
+  SECTION("and ignores a kept file that holds no uuid") {
+    pulse::create_directories(state_dir, 0755);
+    std::ofstream(state_dir / "hw_uuid") << "garbage\n";
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+    CHECK(uuid.warning);
+  }
+  SECTION("and without a state directory only suggests read access") {
+    HardwareUuid uuid = read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, {});
+    REQUIRE(uuid.warning);
+    CHECK_THAT(*uuid.warning,
+               !Contains("run pharos-pulse once as root") && Contains("read access"));
+  }
+}
+
+TEST_CASE("hw_uuid without any source is an internal failure", "[hw_uuid]") {
+  try {
+    read_hw_uuid(fixture_node("hw-uuid-none"), false, {});
+    FAIL("no failure");
+  } catch (const pulse::Failure& failure) {
+    CHECK(failure.code() == pulse::ExitCode::internal);
+    CHECK(std::string(failure.what()).starts_with("cannot determine a hardware uuid: "));
+  }
+}

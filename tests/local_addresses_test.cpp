@@ -1,0 +1,91 @@
+#include "platform/local_addresses.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <catch2/catch.hpp>
+
+using pulse::InterfaceAddress;
+using pulse::order_local_addresses;
+using Texts = std::vector<std::string>;
+
+namespace {
+
+constexpr unsigned up = IFF_UP | IFF_RUNNING;
+
+InterfaceAddress address(const char* text, unsigned flags = up) {
+  int family = std::string_view(text).find(':') == std::string_view::npos ? AF_INET : AF_INET6;
+  std::vector<std::uint8_t> bytes(family == AF_INET ? 4 : 16);
+  REQUIRE(::inet_pton(family, text, bytes.data()) == 1);
+  return {family, bytes, flags};
+}
+
+}  // namespace
+
+TEST_CASE("local addresses list IPv4 before IPv6, each sorted by address bytes",
+          "[local_addresses]") {
+  Texts ordered = order_local_addresses({
+      address("2001:db8::2"),
+      address("192.168.1.10"),
+      address("2001:db8::1"),
+      address("10.0.0.2"),
+      address("9.9.9.9"),
+      address("fd00::1"),
+  });
+  // By bytes 9.9.9.9 comes before 10.0.0.2, where text would sort it last.
+  CHECK(ordered ==
+        Texts{"9.9.9.9", "10.0.0.2", "192.168.1.10", "2001:db8::1", "2001:db8::2", "fd00::1"});
+}
+
+TEST_CASE("local addresses leave out interfaces that are down or loopback", "[local_addresses]") {
+  Texts ordered = order_local_addresses({
+      address("127.0.0.1", up | IFF_LOOPBACK),
+      address("::1", up | IFF_LOOPBACK),
+      address("10.1.1.1", IFF_RUNNING),
+      address("10.2.2.2"),
+  });
+  CHECK(ordered == Texts{"10.2.2.2"});
+}
+
+TEST_CASE("local addresses leave out exactly fe80::/10", "[local_addresses]") {
+  Texts ordered = order_local_addresses({
+      address("fe80::1"),
+      address("febf:ffff::1"),
+      address("fec0::1"),
+      address("fe7f::1"),
+      address("169.254.1.1"),
+  });
+  CHECK(ordered == Texts{"169.254.1.1", "fe7f::1", "fec0::1"});
+}
+
+TEST_CASE("local addresses appear once even on several interfaces", "[local_addresses]") {
+  Texts ordered = order_local_addresses(
+      {address("10.0.0.1"), address("2001:db8::1"), address("10.0.0.1"), address("2001:db8::1")});
+  CHECK(ordered == Texts{"10.0.0.1", "2001:db8::1"});
+}
+
+TEST_CASE("local addresses are written as inet_ntop writes them", "[local_addresses]") {
+  Texts ordered = order_local_addresses({
+      address("2001:0DB8:0000:0000:0000:0000:0000:0001"),
+      address("::ffff:192.0.2.1"),
+      address("2001:db8:0:1:0:0:0:1"),
+  });
+  CHECK(ordered == Texts{"::ffff:192.0.2.1", "2001:db8::1", "2001:db8:0:1::1"});
+}
+
+TEST_CASE("local addresses ignore other families and malformed entries", "[local_addresses]") {
+  Texts ordered = order_local_addresses({
+      {AF_UNIX, {1, 2, 3, 4}, up},
+      {AF_INET, {10, 0, 0}, up},
+      {AF_INET6, {0xfe, 0x80}, up},
+      address("10.0.0.9"),
+  });
+  CHECK(ordered == Texts{"10.0.0.9"});
+}
+
+TEST_CASE("the running system's interface addresses have their family's size",
+          "[local_addresses]") {
+  for (const InterfaceAddress& each : pulse::list_interface_addresses()) {
+    CHECK(each.bytes.size() == (each.family == AF_INET ? 4u : 16u));
+  }
+}
