@@ -1,0 +1,183 @@
+// pharos-pulse enroll: register this node with its server, with a token over
+// the network or pre-provisioned out of band (contract §7).
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "config_writer.h"
+#include "enrollment.h"
+#include "http_client.h"
+#include "identity.h"
+#include "log.h"
+#include "payload.h"
+#include "settings.h"
+#include "token_source.h"
+
+namespace pulse::cmd {
+namespace {
+
+struct EnrollOptions {
+  std::optional<std::filesystem::path> token_file;
+  std::optional<std::string> token;
+  bool preprovisioned = false;
+  bool json = false;
+  bool no_write_config = false;
+};
+
+void row(const char* label, const std::string& value) {
+  std::printf("  %-24s %s\n", label, value.c_str());
+}
+
+Metadata collected_metadata(const Settings& settings) {
+  Metadata metadata = collect_metadata(metadata_options(settings));
+  for (const auto& warning : metadata.warnings) log::warning(warning);
+  return metadata;
+}
+
+// Made once and then kept: enrolling again (after a server rebuild) must
+// present the same key.
+Identity ensure_identity(const Settings& settings, const Metadata& metadata) {
+  if (std::filesystem::exists(settings.key_file)) return load_identity(settings.key_file);
+  Identity identity = Identity::generate(default_key_comment(metadata.hostname));
+  save_identity(identity, settings.key_file, false);
+  log::info("created identity key " + settings.key_file.string());
+  return identity;
+}
+
+// The settings this enrollment used. Paths are made absolute, because the
+// daemon reading the file may run from another directory.
+ConfigUpdate settings_update(const Settings& settings) {
+  ConfigUpdate update;
+  update.server_url = settings.server_url;
+  if (!settings.ca_file.empty()) update.ca_file = std::filesystem::absolute(settings.ca_file);
+  if (!settings.pinned_pubkey.empty()) update.pinned_pubkey = settings.pinned_pubkey;
+  update.key_file = std::filesystem::absolute(settings.key_file);
+  return update;
+}
+
+std::string config_destination(const EnrollOptions& options, const Settings& settings) {
+  if (options.no_write_config) return "not written (--no-write-config)";
+  return std::filesystem::absolute(settings.config_file).string();
+}
+
+TokenSources token_sources(const EnrollOptions& options) {
+  TokenSources sources;
+  sources.file = options.token_file;
+  if (options.token) sources.argument = *options.token;
+  if (const char* value = std::getenv("PHAROS_ENROLL_TOKEN")) sources.environment = value;
+  return sources;
+}
+
+// On first contact with a hub that has its own CA the TLS check fails, and
+// the hub's console shows its pin next to the token; say what to bring. The
+// outcome does not say why there was no answer, so any failure before one
+// gets the hint.
+std::string first_contact_hint(const Outcome& outcome, const ServerUrl& server) {
+  if (outcome.kind != OutcomeKind::unavailable || outcome.status != 0 ||
+      server.scheme != Scheme::https) {
+    return "";
+  }
+  return "; if the hub has its own CA, pass it with --ca-file FILE, and the pin shown on the "
+         "hub's console with --pin PIN";
+}
+
+ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& settings,
+                              const ServerUrl& server) {
+  if (server.scheme == Scheme::ph) {
+    throw Failure(ExitCode::usage,
+                  "ph:// hubs support only 'enroll --preprovisioned'; token enrollment needs an "
+                  "https:// server");
+  }
+  const Token token = read_token(token_sources(options));
+  if (!options.no_write_config) check_config_writable(settings.config_file);
+  HttpClient client(TransportSettings::from(settings));
+  const Metadata metadata = collected_metadata(settings);
+  const Identity identity = ensure_identity(settings, metadata);
+  const Transport post = [&client](const HttpRequest& request) { return client.post(request); };
+  const EnrollmentResult result =
+      enroll(server, post, identity, token.view(), metadata, Clock::now());
+  if (result.outcome.kind != OutcomeKind::delivered) {
+    log::error("not enrolled: " + result.outcome.message +
+               first_contact_hint(result.outcome, server));
+    return exit_code_for(result.outcome.kind);
+  }
+
+  std::printf("enrolled with %s\n", server.origin.c_str());
+  row("fingerprint", identity.fingerprint());
+  if (result.answer.node_id) row("node id", *result.answer.node_id);
+  if (!options.no_write_config) {
+    ConfigUpdate update = settings_update(settings);
+    if (result.answer.pinned_pubkey) update.pinned_pubkey = result.answer.pinned_pubkey;
+    update.node_id = result.answer.node_id;
+    update.heartbeat_interval = result.answer.heartbeat_interval;
+    try {
+      update_config_file(settings.config_file, update);
+    } catch (const Failure& failure) {
+      throw Failure(failure.code(), std::string("enrolled, but ") + failure.what());
+    }
+  }
+  row("config", config_destination(options, settings));
+  return ExitCode::ok;
+}
+
+ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settings) {
+  if (!options.no_write_config) check_config_writable(settings.config_file);
+  const Metadata metadata = collected_metadata(settings);
+  const Identity identity = ensure_identity(settings, metadata);
+  if (!options.no_write_config) update_config_file(settings.config_file, settings_update(settings));
+
+  if (options.json) {
+    // Exactly these keys, which mdb ingests.
+    const nlohmann::ordered_json registration = {
+        {"hostname", metadata.hostname},
+        {"hw_uuid", metadata.hw_uuid},
+        {"ssh_pubkey_fingerprint", identity.fingerprint()},
+        {"public_key", identity.public_line()}};
+    std::printf("%s\n", to_body(registration).c_str());
+    log::info("config " + config_destination(options, settings));
+    return ExitCode::ok;
+  }
+  std::printf("pre-provisioned (nothing sent); register this node on the server:\n");
+  row("hostname", metadata.hostname);
+  row("hw_uuid", metadata.hw_uuid);
+  row("ssh_pubkey_fingerprint", identity.fingerprint());
+  row("public_key", identity.public_line());
+  row("config", config_destination(options, settings));
+  return ExitCode::ok;
+}
+
+ExitCode run_enroll(const EnrollOptions& options, const GlobalOptions& globals) {
+  const Settings settings = resolve_settings(globals);
+  const ServerUrl server = parse_server_url(settings.server_url);
+  if (options.preprovisioned) return run_preprovisioned(options, settings);
+  return run_token_enrollment(options, settings, server);
+}
+
+}  // namespace
+
+Subcommand register_enroll(CLI::App& app, const GlobalOptions& globals) {
+  auto options = std::make_shared<EnrollOptions>();
+  CLI::App* sub = app.add_subcommand("enroll", "Register this node with the server");
+  auto* token_file = sub->add_option("--token-file", options->token_file,
+                                     "Read the enrollment token from the first line of FILE")
+                         ->type_name("FILE");
+  auto* token = sub->add_option("--token", options->token,
+                                "The enrollment token; - reads it from standard input (a value "
+                                "here is visible in the process list)")
+                    ->type_name("TOKEN")
+                    ->excludes(token_file);
+  auto* preprovisioned =
+      sub->add_flag("--preprovisioned", options->preprovisioned,
+                    "No network: write the config and print what the server must register")
+          ->excludes(token_file)
+          ->excludes(token);
+  sub->add_flag("--json", options->json, "With --preprovisioned: print the registration as JSON")
+      ->needs(preprovisioned);
+  sub->add_flag("--no-write-config", options->no_write_config, "Leave the config file as it is");
+  return {sub, [options, &globals] { return run_enroll(*options, globals); }};
+}
+
+}  // namespace pulse::cmd
