@@ -27,9 +27,9 @@ void register_global_options(CLI::App& app, GlobalOptions& options) {
   app.option_defaults()->group("Options");
 }
 
-Settings resolve_settings(const GlobalOptions& options, bool daemon_log) {
+Settings resolve_settings(const GlobalOptions& options, SettingsFor purpose) {
   log::Options logging;
-  logging.timestamps = daemon_log;
+  logging.timestamps = purpose == SettingsFor::daemon;
   if (options.quiet) {
     logging.threshold = log::Level::error;
   } else if (options.verbose > 0) {
@@ -38,6 +38,7 @@ Settings resolve_settings(const GlobalOptions& options, bool daemon_log) {
   log::configure(logging);
 
   SettingFlags flags = options.flags;
+  flags.config_may_be_missing = purpose == SettingsFor::enrollment;
   if (options.timeout) {
     auto timeout = parse_duration(*options.timeout);
     if (!timeout || timeout->count() == 0) {

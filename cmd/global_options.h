@@ -19,7 +19,13 @@ struct GlobalOptions {
 
 void register_global_options(CLI::App& app, GlobalOptions& options);
 
+enum class SettingsFor {
+  command,     // one-shot: log lines without timestamps
+  daemon,      // log lines with timestamps (or journal priorities)
+  enrollment,  // the config file named may not exist yet: enroll writes it
+};
+
 // Configures logging and loads the settings in force.
-Settings resolve_settings(const GlobalOptions& options, bool daemon_log = false);
+Settings resolve_settings(const GlobalOptions& options, SettingsFor purpose = SettingsFor::command);
 
 }  // namespace pulse::cmd

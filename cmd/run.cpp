@@ -28,7 +28,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& globals) {
   DaemonOverrides overrides{duration_flag(options.interval, "--interval", false),
                             duration_flag(options.jitter, "--jitter", true),
                             duration_flag(options.shutdown_timeout, "--shutdown-timeout", false)};
-  return run_daemon([&globals] { return resolve_settings(globals, true); }, overrides);
+  return run_daemon([&globals] { return resolve_settings(globals, SettingsFor::daemon); }, overrides);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ Settings load_settings(const SettingFlags& flags, const Environment& environment
   if (text) {
     settings.config_file_found = true;
     apply_config_text(*text, settings.config_file, settings);
-  } else if (named_explicitly) {
+  } else if (named_explicitly && !flags.config_may_be_missing) {
     throw Failure(ExitCode::configuration,
                   "config file '" + settings.config_file.string() + "' does not exist");
   }

@@ -48,6 +48,8 @@ struct SettingFlags {
   std::optional<std::string> pinned_pubkey;
   std::optional<std::filesystem::path> state_dir;
   std::optional<Duration> timeout;
+  // enroll writes the config file, so a named one that is missing is fine.
+  bool config_may_be_missing = false;
 };
 
 using Environment = std::function<std::optional<std::string>(std::string_view name)>;

@@ -78,3 +78,12 @@ TEST_CASE("metadata options carry the overrides", "[settings]") {
   CHECK(options.platform_override == "kvm");
   CHECK(options.state_dir == s.state_dir);
 }
+
+TEST_CASE("a command that writes the config accepts a missing named file", "[settings]") {
+  SettingFlags flags;
+  flags.config_file = "/nonexistent/pulse.toml";
+  flags.config_may_be_missing = true;
+  Settings s = pulse::load_settings(flags, environment({}));
+  CHECK(s.config_file == "/nonexistent/pulse.toml");
+  CHECK_FALSE(s.config_file_found);
+}
