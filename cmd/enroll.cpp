@@ -13,6 +13,8 @@
 #include "identity.h"
 #include "log.h"
 #include "payload.h"
+#include "ph_channel.h"
+#include "ph_protocol.h"
 #include "settings.h"
 #include "token_source.h"
 
@@ -123,7 +125,8 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
   return ExitCode::ok;
 }
 
-ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settings) {
+ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settings,
+                            const ServerUrl& server) {
   if (!options.no_write_config) check_config_writable(settings.config_file);
   const Metadata metadata = collected_metadata(settings);
   const Identity identity = ensure_identity(settings, metadata);
@@ -146,13 +149,19 @@ ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settin
   row("ssh_pubkey_fingerprint", identity.fingerprint());
   row("public_key", identity.public_line());
   row("config", config_destination(options, settings));
+  if (server.scheme == Scheme::ph) {
+    std::fputs(ph_registration_instructions(ph_public_line(identity, settings.key_file),
+                                            metadata.hostname)
+                   .c_str(),
+               stdout);
+  }
   return ExitCode::ok;
 }
 
 ExitCode run_enroll(const EnrollOptions& options, const GlobalOptions& globals) {
   const Settings settings = resolve_settings(globals, SettingsFor::enrollment);
   const ServerUrl server = parse_server_url(settings.server_url);
-  if (options.preprovisioned) return run_preprovisioned(options, settings);
+  if (options.preprovisioned) return run_preprovisioned(options, settings, server);
   return run_token_enrollment(options, settings, server);
 }
 

@@ -7,6 +7,7 @@
 #include "identity.h"
 #include "log.h"
 #include "payload.h"
+#include "server_url.h"
 #include "settings.h"
 
 namespace pulse::cmd {
@@ -31,6 +32,23 @@ std::string joined(const std::vector<std::string>& values) {
   return text.empty() ? "(none)" : text;
 }
 
+// Which protocol events go out in: HTTPS by default, Ph for a ph:// hub.
+std::string transport_of(const std::string& url) {
+  if (url.empty()) return "(none: no server url)";
+  try {
+    const ServerUrl server = parse_server_url(url);
+    if (server.scheme == Scheme::ph) {
+      const bool ipv6 = server.host.find(':') != std::string::npos;
+      return "ph (RFC 2378 over TLS to " + (ipv6 ? "[" + server.host + "]" : server.host) + ":" +
+             std::to_string(server.port) + ")";
+    }
+    return std::string(server.scheme == Scheme::https ? "https" : "http") + " (POST " +
+           server.url_of("/v1/presence") + ")";
+  } catch (const Failure& failure) {
+    return std::string("(none: ") + failure.what() + ")";
+  }
+}
+
 void print_for_person(const Settings& settings, const Metadata& metadata,
                       const std::optional<Identity>& identity, const std::string& key_problem) {
   std::printf("identity\n");
@@ -47,6 +65,7 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   row("local_ips", joined(metadata.local_ips));
   std::printf("server\n");
   row("url", or_default(settings.server_url, "(none: set server.url or --server)"));
+  row("transport", transport_of(settings.server_url));
   row("ca file", settings.ca_file.empty() ? "(system trust store)" : settings.ca_file.string());
   row("pin", or_default(settings.pinned_pubkey, "(none)"));
   row("timeout", format_duration(settings.timeout));

@@ -24,7 +24,7 @@ ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
   ServerUrl server = parse_server_url(settings.server_url);
   Identity identity = load_identity(settings.key_file);
   HttpClient client(TransportSettings::from(settings));
-  auto channel = open_presence_channel(server, client, identity);
+  auto channel = open_presence_channel(server, client, identity, settings.key_file);
 
   const EventKind kind = *parse_event_kind(options.event);
   StoredEvent event =

@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <iterator>
 #include <memory>
+#include <string>
 #include <system_error>
 
 #include "delivery.h"
@@ -47,6 +49,16 @@ Identity load_or_create_identity(const Settings& settings, const MetadataOptions
   return identity;
 }
 
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    case SIGUSR1: return "SIGUSR1";
+  }
+  return "signal " + std::to_string(signal);
+}
+
 std::string rounded(Duration duration) {
   return format_duration(std::chrono::duration_cast<seconds>(duration));
 }
@@ -59,6 +71,7 @@ class Daemon {
         signals_({SIGTERM, SIGINT, SIGHUP, SIGUSR1}),
         event_timer_(CLOCK_BOOTTIME),
         watchdog_timer_(CLOCK_MONOTONIC),
+        clock_change_timer_(CLOCK_REALTIME),
         suspend_(system_clocks()),
         random_(system_random()),
         backoff_(kFirstRetry, kMaxRetry, random_) {}
@@ -82,13 +95,17 @@ class Daemon {
     log::info("running as " + connection_->identity->fingerprint() + ", reporting to " +
               connection_->settings.server_url);
 
+    clock_change_timer_.fire_on_clock_change();
     if (auto period = notifier_.watchdog_interval()) watchdog_timer_.fire_every(*period);
     // Ready before ONLINE is delivered, so boot never waits on the network.
     notifier_.notify("READY=1");
 
     send(EventKind::online);
     schedule_heartbeat_from(now());
-    while (!stopping_) wait_and_act();
+    while (!stopping_) {
+      act_on_what_is_due();
+      if (!stopping_) wait();
+    }
     shut_down();
     return ExitCode::ok;
   }
@@ -111,7 +128,7 @@ class Daemon {
     connection->client = std::make_unique<HttpClient>(TransportSettings::from(settings),
                                                       [this] { return should_abort_transfer(); });
     connection->channel =
-        open_presence_channel(server, *connection->client, *connection->identity);
+        open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
     connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
     connection->settings = std::move(settings);
     return connection;
@@ -119,56 +136,72 @@ class Daemon {
 
   Duration now() const { return system_clocks().boottime(); }
 
-  void wait_and_act() {
+  // Sleeps until a signal, the next event, a watchdog ping or a clock change
+  // (a resume) is due: a single poll with no timeout, so an idle daemon
+  // makes no system calls at all.
+  void wait() {
+    publish_status();
     Duration deadline = next_heartbeat_;
     if (retry_at_) deadline = std::min(deadline, *retry_at_);
     event_timer_.fire_at(deadline);
 
     pollfd fds[] = {{signals_.fd(), POLLIN, 0},
                     {event_timer_.fd(), POLLIN, 0},
-                    {watchdog_timer_.fd(), POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0 && errno != EINTR) {
+                    {watchdog_timer_.fd(), POLLIN, 0},
+                    {clock_change_timer_.fd(), POLLIN, 0}};
+    if (::poll(fds, std::size(fds), -1) < 0 && errno != EINTR) {
       throw std::system_error(errno, std::generic_category(), "poll");
     }
     service_watchdog();
     take_signals();
     event_timer_.acknowledge();
-    act_on_requests();
-    if (stopping_) return;
-
-    if (suspend_.resumed_since_last_check()) {
-      log::info("resumed after a suspend");
-      send(EventKind::online);
-      schedule_heartbeat_from(now());
-      return;
-    }
-    if (retry_at_ && now() >= *retry_at_) retry_spool();
-    if (now() >= next_heartbeat_) {
-      send(EventKind::heartbeat);
-      schedule_heartbeat_from(now());
-    }
+    if (clock_change_timer_.acknowledge()) clock_change_timer_.fire_on_clock_change();
   }
 
-  // Signals that arrived while a transfer ran are acted on here, after it.
-  void act_on_requests() {
-    while (!stopping_ && (reload_requested_ || heartbeat_requested_)) {
-      if (reload_requested_) {
+  // Does everything that is due, most urgent first, until nothing is.
+  // Requests can also arrive during a transfer (the progress callback takes
+  // the signals), so each pass looks at all of them again.
+  void act_on_what_is_due() {
+    while (!stopping_) {
+      if (suspend_.resumed_since_last_check()) {
+        log::info("resumed after a suspend");
+        // The network is often still coming up: retry from 1 s again. The
+        // ONLINE also answers a SIGUSR1 sent by a resume hook.
+        backoff_.reset();
+        heartbeat_requested_ = false;
+        send(EventKind::online);
+        schedule_heartbeat_from(now());
+      } else if (reload_requested_) {
         reload_requested_ = false;
         reload();
-      }
-      if (heartbeat_requested_) {
+      } else if (heartbeat_requested_) {
         heartbeat_requested_ = false;
         send(EventKind::heartbeat);
         schedule_heartbeat_from(now());
+      } else if (now() >= next_heartbeat_) {
+        send(EventKind::heartbeat);
+        schedule_heartbeat_from(now());
+      } else if (retry_at_ && now() >= *retry_at_) {
+        retry_spool();
+      } else {
+        return;
       }
     }
   }
 
   void take_signals() {
     for (int signal : signals_.take()) {
+      log::debug("received " + signal_name(signal));
       switch (signal) {
         case SIGTERM:
-        case SIGINT: stopping_ = true; break;
+        case SIGINT:
+          if (stopping_) break;
+          stopping_ = true;
+          // The whole shutdown, an aborted transfer included, fits in the
+          // budget counted from the signal.
+          shutdown_deadline_ = now() + connection_->settings.shutdown_timeout;
+          log::info(signal_name(signal) + " received, sending OFFLINE");
+          break;
         case SIGHUP: reload_requested_ = true; break;
         case SIGUSR1: heartbeat_requested_ = true; break;
       }
@@ -193,7 +226,8 @@ class Daemon {
     const Settings& settings = connection_->settings;
     next_heartbeat_ = base + heartbeat_delay(settings.heartbeat_interval,
                                              settings.heartbeat_jitter, random_);
-    status("next heartbeat in " + rounded(next_heartbeat_ - now()));
+    next_heartbeat_text_ = wall_time_after(next_heartbeat_ - now());
+    log::debug("next heartbeat in " + rounded(next_heartbeat_ - now()));
   }
 
   void send(EventKind kind) {
@@ -203,6 +237,11 @@ class Daemon {
     Outcome outcome = deliver_under_spool_lock(event);
     report(kind, outcome);
     after_delivery(outcome);
+    if (outcome.kind == OutcomeKind::unavailable) {
+      waiting_in_spool_ = kind;
+    } else {
+      waiting_in_spool_.reset();
+    }
   }
 
   // Delivers the spool and `event` while holding the spool lock. When a
@@ -235,11 +274,17 @@ class Daemon {
     }
     if (!lock || !lock->held()) {
       retry_at_ = now() + kLockBusyRetry;
+      retry_text_ = wall_time_after(kLockBusyRetry);
       return;
     }
     std::optional<Outcome> blocked = deliver_spool(*connection_->channel, *connection_->spool);
     if (!blocked) {
       backoff_.reset();
+      if (waiting_in_spool_) {
+        last_outcome_text_ = std::string(event_name(*waiting_in_spool_)) +
+                             " delivered from the spool at " + wall_time_after(Duration(0));
+        waiting_in_spool_.reset();
+      }
       return;
     }
     log::warning("spooled events still undelivered: " + blocked->message);
@@ -247,6 +292,7 @@ class Daemon {
   }
 
   void after_delivery(const Outcome& outcome) {
+    if (stopping_) return;  // the OFFLINE at shutdown delivers the spool once more
     if (outcome.kind != OutcomeKind::unavailable) {
       backoff_.reset();
       retry_at_.reset();
@@ -255,22 +301,39 @@ class Daemon {
     Duration delay = backoff_.next();
     if (outcome.retry_after) delay = std::max(delay, Duration(*outcome.retry_after));
     retry_at_ = now() + delay;
+    retry_text_ = wall_time_after(delay);
     log::info("retrying in " + rounded(delay));
   }
 
   void report(EventKind kind, const Outcome& outcome) {
     const std::string name(event_name(kind));
+    const std::string what = outcome.kind == OutcomeKind::delivered
+                                 ? "delivered"
+                                 : std::string(outcome_name(outcome.kind));
     if (outcome.kind == OutcomeKind::delivered) {
       log::info(name + " delivered (" + std::to_string(outcome.status) + ")");
-      status("last: " + name + " delivered at " + format_timestamp(Clock::now()));
     } else {
-      log::error(name + " " + std::string(outcome_name(outcome.kind)) + ": " + outcome.message);
-      status("last: " + name + " " + std::string(outcome_name(outcome.kind)) + " at " +
-             format_timestamp(Clock::now()));
+      log::error(name + " " + what + ": " + outcome.message);
     }
+    last_outcome_text_ = name + " " + what + " at " + wall_time_after(Duration(0));
   }
 
-  void status(const std::string& text) { notifier_.notify("STATUS=" + text); }
+  // STATUS= for `systemctl status`: the last outcome and what comes next.
+  // Sent only when it changed, so a watchdog wake-up adds no message.
+  void publish_status() {
+    std::string text = "last: " + last_outcome_text_;
+    if (retry_at_) text += "; retry at " + retry_text_;
+    text += "; next heartbeat at " + next_heartbeat_text_;
+    if (text == published_status_) return;
+    notifier_.notify("STATUS=" + text);
+    published_status_ = std::move(text);
+  }
+
+  // The wall-clock time `delay` from now, to the second, for people.
+  static std::string wall_time_after(Duration delay) {
+    const std::string stamp = format_timestamp(Clock::now() + delay);
+    return stamp.substr(0, stamp.find('.')) + "Z";
+  }
 
   void reload() {
     try {
@@ -292,9 +355,10 @@ class Daemon {
   void shut_down() {
     notifier_.notify("STOPPING=1");
     shutting_down_ = true;
-    const Duration budget = connection_->settings.shutdown_timeout;
-    shutdown_deadline_ = now() + budget;
-    connection_->client->limit_timeout(budget);
+    // At least a moment, so that a budget spent on aborting still makes
+    // one quick attempt (a zero curl timeout would mean none).
+    const Duration left = std::max<Duration>(shutdown_deadline_ - now(), std::chrono::milliseconds(1));
+    connection_->client->limit_timeout(left);
 
     StoredEvent event = create_presence_event(EventKind::offline, *connection_->identity,
                                               metadata_options(connection_->settings),
@@ -308,6 +372,7 @@ class Daemon {
   ServiceNotifier notifier_;
   Timer event_timer_;
   Timer watchdog_timer_;
+  Timer clock_change_timer_;
   SuspendDetector suspend_;
   RandomSource random_;
   Backoff backoff_;
@@ -317,6 +382,12 @@ class Daemon {
   Duration last_heartbeat_{};
   Duration next_heartbeat_{};
   std::optional<Duration> retry_at_;
+  std::string last_outcome_text_ = "none yet";
+  // Our latest event, when it went to the spool and is not delivered yet.
+  std::optional<EventKind> waiting_in_spool_;
+  std::string next_heartbeat_text_;
+  std::string retry_text_;
+  std::string published_status_;
   bool stopping_ = false;
   bool reload_requested_ = false;
   bool heartbeat_requested_ = false;

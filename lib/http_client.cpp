@@ -6,8 +6,12 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <system_error>
 
+#include "curl_tls.h"
 #include "failure.h"
+#include "files.h"
 
 namespace pulse {
 namespace {
@@ -68,30 +72,6 @@ void ensure_curl_initialised() {
   if (initialised != CURLE_OK) throw std::runtime_error("cannot initialise libcurl");
 }
 
-std::string hint_for(CURLcode code, const TransportSettings& settings) {
-  const std::string trust = settings.ca_file.empty()
-                                ? "the system trust store (set server.ca_file or --ca-file)"
-                                : "server.ca_file '" + settings.ca_file.string() + "'";
-  switch (code) {
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-      return "the server's certificate is not trusted by " + trust;
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-      return "the server's public key does not match server.pinned_pubkey / --pin";
-    case CURLE_SSL_CONNECT_ERROR:
-      return "the TLS handshake failed; check server.url and " + trust;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-      return "check server.url and that the server is up";
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return "check server.proxy or HTTPS_PROXY";
-    case CURLE_OPERATION_TIMEDOUT:
-      return "no answer within " + format_duration(settings.timeout) + " (server.timeout)";
-    default:
-      return "";
-  }
-}
-
 }  // namespace
 
 TransportSettings TransportSettings::from(const Settings& settings) {
@@ -130,17 +110,34 @@ HttpClient::HttpClient(TransportSettings settings, AbortCheck should_abort)
     : settings_(std::move(settings)), should_abort_(std::move(should_abort)) {
   ensure_curl_initialised();
   if (settings_.ca_file.empty()) return;
-  if (::access(settings_.ca_file.c_str(), R_OK) != 0) {
+  const std::string named = "CA file '" + settings_.ca_file.string() + "'";
+  std::optional<std::string> content;
+  try {
+    content = read_file_if_exists(settings_.ca_file);
+  } catch (const std::system_error& error) {
     throw Failure(ExitCode::configuration,
-                  "cannot read CA file '" + settings_.ca_file.string() + "': " + std::strerror(errno));
+                  "cannot read " + named + ": " + error.code().message());
+  }
+  if (!content) {
+    throw Failure(ExitCode::configuration,
+                  "cannot read " + named + ": " + std::strerror(ENOENT));
+  }
+  // Otherwise curl reports it per request, as if the server were untrusted,
+  // and every event would be spooled against a file that can never work.
+  if (content->find("-----BEGIN CERTIFICATE-----") == std::string::npos &&
+      content->find("-----BEGIN TRUSTED CERTIFICATE-----") == std::string::npos) {
+    throw Failure(ExitCode::configuration, named + " holds no PEM certificate");
   }
   ca_bundle_ = settings_.ca_file;
 }
 
+const std::string& HttpClient::tls_ca_bundle() const {
+  if (ca_bundle_.empty()) ca_bundle_ = find_system_ca_bundle();
+  return ca_bundle_;
+}
+
 Outcome HttpClient::post(const HttpRequest& request) const {
-  if (ca_bundle_.empty() && request.url.starts_with("https:")) {
-    ca_bundle_ = find_system_ca_bundle();
-  }
+  if (request.url.starts_with("https:")) tls_ca_bundle();
   std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()};
   if (!curl) throw std::bad_alloc();
   std::unique_ptr<curl_slist, CurlDeleter> headers;
@@ -161,7 +158,6 @@ Outcome HttpClient::post(const HttpRequest& request) const {
 
   Exchange exchange;
   exchange.should_abort = &should_abort_;
-  const long timeout_ms = static_cast<long>(std::min(settings_.timeout, timeout_cap_).count());
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   CURL* handle = curl.get();
@@ -171,18 +167,7 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!ca_bundle_.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle_.c_str());
-  // Only the one bundle counts, never a certificate directory besides it.
-  curl_easy_setopt(handle, CURLOPT_CAPATH, nullptr);
-  if (!settings_.pinned_pubkey.empty()) {
-    curl_easy_setopt(handle, CURLOPT_PINNEDPUBLICKEY, settings_.pinned_pubkey.c_str());
-  }
-  if (!settings_.proxy.empty()) curl_easy_setopt(handle, CURLOPT_PROXY, settings_.proxy.c_str());
+  apply_transport_settings(handle, settings_, ca_bundle_, timeout());
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
@@ -209,7 +194,9 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   }
   std::string message = "cannot reach " + request.url + ": " +
                         (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
-  if (std::string hint = hint_for(code, settings_); !hint.empty()) message += "; " + hint;
+  if (std::string hint = transport_failure_hint(code, settings_); !hint.empty()) {
+    message += "; " + hint;
+  }
   return unavailable_outcome(std::move(message));
 }
 

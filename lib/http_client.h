@@ -1,6 +1,7 @@
 // HTTPS POSTs through libcurl with the trust settings of contract §4.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -35,9 +36,18 @@ class HttpClient {
   // Cap on the time of the next transfers (the shutdown deadline).
   void limit_timeout(Duration timeout) { timeout_cap_ = timeout; }
 
+  // For other transports over the same trust settings (ph://): the
+  // settings, the CA bundle (the system's is found on first use; throws
+  // Failure(configuration) when there is none), the time one exchange may
+  // take, and whether the caller wants the exchange stopped.
+  const TransportSettings& settings() const { return settings_; }
+  const std::string& tls_ca_bundle() const;
+  Duration timeout() const { return std::min(settings_.timeout, timeout_cap_); }
+  bool should_abort() const { return should_abort_ && should_abort_(); }
+
  private:
   TransportSettings settings_;
-  mutable std::string ca_bundle_;  // found on the first https:// request
+  mutable std::string ca_bundle_;  // found on first use by https:// or ph://
   AbortCheck should_abort_;
   Duration timeout_cap_ = Duration::max();
 };

@@ -1,6 +1,6 @@
 #include "presence_channel.h"
 
-#include "failure.h"
+#include "ph_channel.h"
 
 namespace pulse {
 
@@ -19,9 +19,11 @@ std::string HttpsPresenceChannel::dry_run(const StoredEvent& event) {
 
 std::unique_ptr<PresenceChannel> open_presence_channel(const ServerUrl& server,
                                                        const HttpClient& client,
-                                                       const Identity& identity) {
+                                                       const Identity& identity,
+                                                       const std::filesystem::path& key_file) {
   if (server.scheme == Scheme::ph) {
-    throw Failure(ExitCode::configuration, "ph:// servers are not supported by this version");
+    return std::make_unique<PhPresenceChannel>(server, client, identity,
+                                               ph_public_line(identity, key_file));
   }
   return std::make_unique<HttpsPresenceChannel>(server, client, identity);
 }

@@ -1,6 +1,7 @@
 // Where presence events go: the HTTPS API of contract §4, or a Ph hub (§11).
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -37,9 +38,12 @@ class HttpsPresenceChannel : public PresenceChannel {
   const Identity& identity_;
 };
 
-// The channel for the server URL's scheme.
+// The channel for the server URL's scheme. `key_file` is the identity's
+// key file, whose .pub line a ph:// hub compares verbatim; without it the
+// line is rebuilt from the key and its comment.
 std::unique_ptr<PresenceChannel> open_presence_channel(const ServerUrl& server,
                                                        const HttpClient& client,
-                                                       const Identity& identity);
+                                                       const Identity& identity,
+                                                       const std::filesystem::path& key_file = {});
 
 }  // namespace pulse

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <limits>
 #include <system_error>
 
 namespace pulse {
@@ -42,9 +43,19 @@ void Timer::fire_every(Duration period) {
   timerfd_settime(fd_, 0, &spec, nullptr);
 }
 
+void Timer::fire_on_clock_change() {
+  itimerspec spec{};
+  // A deadline that is never reached: only the cancellation wakes us.
+  spec.it_value.tv_sec = std::numeric_limits<time_t>::max() / 2;
+  if (timerfd_settime(fd_, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, nullptr) != 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot watch for clock changes");
+  }
+}
+
 bool Timer::acknowledge() {
   std::uint64_t expirations = 0;
-  return ::read(fd_, &expirations, sizeof expirations) == static_cast<ssize_t>(sizeof expirations);
+  const ssize_t length = ::read(fd_, &expirations, sizeof expirations);
+  return length == static_cast<ssize_t>(sizeof expirations) || (length < 0 && errno == ECANCELED);
 }
 
 }  // namespace pulse

@@ -19,7 +19,13 @@ class Timer {
   void fire_at(Duration deadline);
   // Fires every `period`, the first time one period from now.
   void fire_every(Duration period);
-  // Consumes expirations; true when the timer had fired.
+  // For a CLOCK_REALTIME timer: fires only when the wall clock is set or the
+  // machine resumes from a suspend (the kernel reports both as a clock set,
+  // TFD_TIMER_CANCEL_ON_SET), so the daemon learns of a resume at once
+  // without waking up to look. Call again after each firing.
+  void fire_on_clock_change();
+  // Consumes expirations; true when the timer had fired (or, for
+  // fire_on_clock_change, the clock changed).
   bool acknowledge();
 
  private:

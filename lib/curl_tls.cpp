@@ -1,0 +1,46 @@
+#include "curl_tls.h"
+
+namespace pulse {
+
+void apply_transport_settings(CURL* handle, const TransportSettings& settings,
+                              const std::string& ca_bundle, Duration timeout) {
+  const long timeout_ms = static_cast<long>(timeout.count());
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!ca_bundle.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle.c_str());
+  // Only the one bundle counts, never a certificate directory besides it.
+  curl_easy_setopt(handle, CURLOPT_CAPATH, nullptr);
+  if (!settings.pinned_pubkey.empty()) {
+    curl_easy_setopt(handle, CURLOPT_PINNEDPUBLICKEY, settings.pinned_pubkey.c_str());
+  }
+  if (!settings.proxy.empty()) curl_easy_setopt(handle, CURLOPT_PROXY, settings.proxy.c_str());
+}
+
+std::string transport_failure_hint(CURLcode code, const TransportSettings& settings) {
+  const std::string trust = settings.ca_file.empty()
+                                ? "the system trust store (set server.ca_file or --ca-file)"
+                                : "server.ca_file '" + settings.ca_file.string() + "'";
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the server's certificate is not trusted by " + trust;
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+      return "the server's public key does not match server.pinned_pubkey / --pin";
+    case CURLE_SSL_CONNECT_ERROR:
+      return "the TLS handshake failed; check server.url and " + trust;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+      return "check server.url and that the server is up";
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "check server.proxy or HTTPS_PROXY";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "no answer within " + format_duration(settings.timeout) + " (server.timeout)";
+    default:
+      return "";
+  }
+}
+
+}  // namespace pulse

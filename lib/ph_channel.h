@@ -1,0 +1,43 @@
+// Presence over Ph (RFC 2378) to today's Pharos hubs (contract §11): one TLS
+// connection per event, `add` with the payload's fields, and the Ed25519
+// challenge login when the hub asks for it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "http_client.h"
+#include "identity.h"
+#include "presence_channel.h"
+#include "server_url.h"
+
+namespace pulse {
+
+class PhPresenceChannel : public PresenceChannel {
+ public:
+  // `public_line` is what `auth` presents (see ph_public_line).
+  PhPresenceChannel(ServerUrl server, const HttpClient& client, const Identity& identity,
+                    std::string public_line)
+      : server_(std::move(server)),
+        client_(client),
+        identity_(identity),
+        public_line_(std::move(public_line)) {}
+
+  // Throws Failure(configuration) for a value with CR or LF.
+  Outcome deliver(const StoredEvent& event) override;
+  // The lines one delivery sends, without the login exchange.
+  std::string dry_run(const StoredEvent& event) override;
+
+ private:
+  ServerUrl server_;
+  const HttpClient& client_;
+  const Identity& identity_;
+  std::string public_line_;
+};
+
+// The key line a hub compares verbatim, comment included: the first line of
+// `<key_file>.pub` when it holds this identity's key, else the identity's
+// own public_line() (which has the private key's comment).
+std::string ph_public_line(const Identity& identity, const std::filesystem::path& key_file);
+
+}  // namespace pulse

@@ -1,0 +1,63 @@
+// One TLS connection to a Ph hub, line by line: libcurl makes the connection
+// (CURLOPT_CONNECT_ONLY, with the trust settings of HTTPS) and hands over raw
+// send and receive. Every wait is bounded by the client's time-out and
+// stopped by its abort check, as an HTTPS transfer is.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "http_client.h"
+#include "outcome.h"
+#include "ph_protocol.h"
+#include "server_url.h"
+
+namespace pulse {
+
+// Why an exchange stopped before its end: connection, TLS, time-out or
+// abort (`unavailable`), or bytes that are not Ph (`protocol`).
+class PhExchangeError : public std::runtime_error {
+ public:
+  PhExchangeError(OutcomeKind kind, const std::string& message)
+      : std::runtime_error(message), kind_(kind) {}
+  OutcomeKind kind() const { return kind_; }
+
+ private:
+  OutcomeKind kind_;
+};
+
+class PhConnection {
+ public:
+  // Connects and completes the TLS handshake. Throws PhExchangeError, or
+  // Failure(configuration) when no CA bundle can be found.
+  PhConnection(const ServerUrl& server, const HttpClient& client);
+  PhConnection(const PhConnection&) = delete;
+  PhConnection& operator=(const PhConnection&) = delete;
+  ~PhConnection();
+
+  // Sends `command` and an LF. Throws PhExchangeError.
+  void send_line(std::string_view command);
+  // The next whole reply. Throws PhExchangeError.
+  PhReply read_reply();
+
+ private:
+  struct CurlHandle;
+  using SteadyClock = std::chrono::steady_clock;
+
+  // Waits until the socket is ready for `events`, looking at the abort
+  // check at least every kAbortCheckInterval.
+  void wait_for(short events);
+  void check_time_left() const;
+
+  const HttpClient& client_;
+  std::string origin_;
+  std::unique_ptr<CurlHandle> curl_;
+  int socket_ = -1;
+  SteadyClock::time_point deadline_;
+  PhReplyReader reader_;
+};
+
+}  // namespace pulse

@@ -1,0 +1,190 @@
+#include "schedule.h"
+
+#include <catch2/catch.hpp>
+#include <vector>
+
+using namespace std::chrono_literals;
+using pulse::Backoff;
+using pulse::Duration;
+using pulse::heartbeat_delay;
+using pulse::RandomSource;
+using pulse::SuspendDetector;
+
+namespace {
+
+// A random source that records each bound it is asked for and answers with
+// a chosen point of the range: 0 = the lowest, 1 = the highest.
+struct ScriptedRandom {
+  double point = 1.0;
+  std::vector<std::uint64_t> bounds;
+
+  RandomSource source() {
+    return [this](std::uint64_t bound) {
+      bounds.push_back(bound);
+      return static_cast<std::uint64_t>(static_cast<double>(bound) * point);
+    };
+  }
+};
+
+// Two clocks the test moves by hand: running time advances both, a suspend
+// only the boot-time one.
+class FakeClocks : public pulse::Clocks {
+ public:
+  Duration boottime() const override { return boottime_; }
+  Duration monotonic() const override { return monotonic_; }
+
+  void run(Duration elapsed) {
+    boottime_ += elapsed;
+    monotonic_ += elapsed;
+  }
+  void suspend(Duration slept) { boottime_ += slept; }
+
+ private:
+  Duration boottime_ = 1000s;
+  Duration monotonic_ = 990s;  // the machine was suspended before we started
+};
+
+std::vector<Duration> draws(Backoff& backoff, int count) {
+  std::vector<Duration> delays;
+  for (int i = 0; i < count; ++i) delays.push_back(backoff.next());
+  return delays;
+}
+
+}  // namespace
+
+TEST_CASE("schedule: a heartbeat waits the interval plus a jitter drawn from [0, jitter]") {
+  ScriptedRandom random;
+
+  random.point = 0.0;
+  CHECK(heartbeat_delay(60min, 5min, random.source()) == 60min);
+  random.point = 1.0;
+  CHECK(heartbeat_delay(60min, 5min, random.source()) == 65min);
+  random.point = 0.5;
+  CHECK(heartbeat_delay(1s, 1s, random.source()) == 1500ms);
+
+  // The draw is in milliseconds over the whole jitter, not in whole units.
+  CHECK(random.bounds == std::vector<std::uint64_t>{300'000, 300'000, 1'000});
+}
+
+TEST_CASE("schedule: no jitter means exactly the interval") {
+  ScriptedRandom random;
+  CHECK(heartbeat_delay(90s, 0s, random.source()) == 90s);
+  CHECK(heartbeat_delay(90s, -5s, random.source()) == 90s);
+}
+
+TEST_CASE("schedule: heartbeat jitter from the system source stays in range") {
+  const RandomSource random = pulse::system_random();
+  for (int i = 0; i < 200; ++i) {
+    const Duration delay = heartbeat_delay(10s, 2s, random);
+    REQUIRE(delay >= 10s);
+    REQUIRE(delay <= 12s);
+  }
+}
+
+TEST_CASE("schedule: backoff ceilings double from 1 s to the 5 min cap") {
+  ScriptedRandom random;
+  Backoff backoff(1s, 5min, random.source());
+
+  const std::vector<Duration> expected{1s,   2s,   4s,   8s,   16s,  32s,
+                                       64s,  128s, 256s, 300s, 300s, 300s};
+  CHECK(draws(backoff, 12) == expected);
+  CHECK(backoff.attempts() == 12);
+}
+
+TEST_CASE("schedule: backoff has full jitter: each delay is drawn from [0, ceiling]") {
+  ScriptedRandom random;
+  random.point = 0.0;
+  Backoff backoff(1s, 5min, random.source());
+
+  CHECK(draws(backoff, 4) == std::vector<Duration>{0s, 0s, 0s, 0s});
+  CHECK(random.bounds == std::vector<std::uint64_t>{1'000, 2'000, 4'000, 8'000});
+
+  const RandomSource system = pulse::system_random();
+  Backoff real(1s, 5min, system);
+  Duration ceiling = 1s;
+  for (int i = 0; i < 30; ++i) {
+    const Duration delay = real.next();
+    REQUIRE(delay >= 0s);
+    REQUIRE(delay <= ceiling);
+    ceiling = std::min<Duration>(ceiling * 2, 5min);
+  }
+}
+
+TEST_CASE("schedule: backoff starts again from 1 s after a reset") {
+  ScriptedRandom random;
+  Backoff backoff(1s, 5min, random.source());
+  draws(backoff, 20);
+
+  backoff.reset();
+  CHECK(backoff.attempts() == 0);
+  CHECK(draws(backoff, 3) == std::vector<Duration>{1s, 2s, 4s});
+}
+
+TEST_CASE("schedule: a cap below the first delay is the ceiling from the start") {
+  ScriptedRandom random;
+  Backoff backoff(10s, 3s, random.source());
+  CHECK(draws(backoff, 3) == std::vector<Duration>{3s, 3s, 3s});
+}
+
+TEST_CASE("schedule: a suspend is noticed once, when the boot-time clock ran ahead") {
+  FakeClocks clocks;
+  SuspendDetector detector(clocks);
+
+  // Suspended before the detector existed: not a resume of ours.
+  CHECK_FALSE(detector.resumed_since_last_check());
+
+  clocks.run(1h);
+  CHECK_FALSE(detector.resumed_since_last_check());
+
+  clocks.suspend(10min);
+  clocks.run(50ms);
+  CHECK(detector.resumed_since_last_check());
+  CHECK_FALSE(detector.resumed_since_last_check());
+
+  clocks.run(5min);
+  CHECK_FALSE(detector.resumed_since_last_check());
+
+  clocks.suspend(3s);
+  CHECK(detector.resumed_since_last_check());
+}
+
+TEST_CASE("schedule: clock drift shorter than the threshold is not a suspend") {
+  FakeClocks clocks;
+  SuspendDetector detector(clocks);
+
+  clocks.suspend(1999ms);
+  CHECK_FALSE(detector.resumed_since_last_check());
+  // Each look starts afresh: small gaps do not add up to a suspend.
+  clocks.suspend(1999ms);
+  CHECK_FALSE(detector.resumed_since_last_check());
+
+  clocks.suspend(2s);
+  CHECK(detector.resumed_since_last_check());
+
+  clocks.suspend(500ms);
+  CHECK(detector.resumed_since_last_check(500ms));
+  clocks.suspend(499ms);
+  CHECK_FALSE(detector.resumed_since_last_check(500ms));
+}
+
+TEST_CASE("schedule: several suspends between looks are one resume") {
+  FakeClocks clocks;
+  SuspendDetector detector(clocks);
+
+  clocks.suspend(1min);
+  clocks.run(10s);
+  clocks.suspend(2min);
+  CHECK(detector.resumed_since_last_check());
+  CHECK_FALSE(detector.resumed_since_last_check());
+}
+
+TEST_CASE("schedule: the system clocks never show the monotonic clock ahead of boot time") {
+  const pulse::Clocks& clocks = pulse::system_clocks();
+  const Duration monotonic = clocks.monotonic();
+  const Duration boottime = clocks.boottime();
+  CHECK(boottime >= monotonic);
+  CHECK(monotonic > 0s);
+
+  SuspendDetector detector(clocks);
+  CHECK_FALSE(detector.resumed_since_last_check());
+}
