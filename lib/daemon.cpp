@@ -357,7 +357,7 @@ class Daemon {
     shutting_down_ = true;
     // At least a moment, so that a budget spent on aborting still makes
     // one quick attempt (a zero curl timeout would mean none).
-    const Duration left = std::max<Duration>(shutdown_deadline_ - now(), std::chrono::milliseconds(1));
+    const Duration left = std::max<Duration>(shutdown_deadline_ - now(), Duration(1));
     connection_->client->limit_timeout(left);
 
     StoredEvent event = create_presence_event(EventKind::offline, *connection_->identity,

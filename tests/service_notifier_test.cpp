@@ -190,7 +190,8 @@ TEST_CASE("service notifier: no watchdog when it is meant for another process or
     CHECK_FALSE(ServiceNotifier().watchdog_interval().has_value());
   }
   SECTION("unset") {
-    ScopedEnvironment environment({{"WATCHDOG_USEC", std::nullopt}, {"WATCHDOG_PID", std::nullopt}});
+    ScopedEnvironment environment(
+        {{"WATCHDOG_USEC", std::nullopt}, {"WATCHDOG_PID", std::nullopt}});
     CHECK_FALSE(ServiceNotifier().watchdog_interval().has_value());
   }
 }
