@@ -48,7 +48,8 @@ TOML
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 peak_kib() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
-mib() { awk '{printf "%.1f MiB", $1/1024}'; }
+mib() { awk '{printf "%.1f MiB", $1/1024}'; }  # from KiB
+bytes_in_mib() { awk '{printf "%.1f MiB", $1/1048576}'; }
 
 # One run cycle: ONLINE, three heartbeats at 1 s, then SIGTERM → OFFLINE.
 run_cycle() {
@@ -93,7 +94,8 @@ echo "| --- | --- | --- |"
 for binary in "${binaries[@]}"; do
   stripped=$(mktemp -p "$work")
   strip -o "$stripped" "$binary"
-  printf '| %s | %s | %s |\n' "$binary" "$(stat -c %s "$binary" | mib)" "$(stat -c %s "$stripped" | awk '{printf "%.1f MiB", $1/1048576}')"
+  printf '| %s | %s | %s |\n' "$binary" "$(stat -c %s "$binary" | bytes_in_mib)" \
+    "$(stat -c %s "$stripped" | bytes_in_mib)"
 done
 
 echo
