@@ -145,12 +145,12 @@ TEST_CASE("hw_uuid of an unprivileged run without a kept uuid warns", "[hw_uuid]
   }
 }
 
-TEST_CASE("hw_uuid without any source is an internal failure", "[hw_uuid]") {
+TEST_CASE("hw_uuid without any source is a setup problem the operator can fix", "[hw_uuid]") {
   try {
     read_hw_uuid(fixture_node("hw-uuid-none"), false, {});
     FAIL("no failure");
   } catch (const pulse::Failure& failure) {
-    CHECK(failure.code() == pulse::ExitCode::internal);
+    CHECK(failure.code() == pulse::ExitCode::configuration);
     CHECK(std::string(failure.what()).starts_with("cannot determine a hardware uuid: "));
   }
 }
