@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,9 @@ namespace {
 constexpr std::string_view kSuffix = ".json";
 // RFC 3339 with milliseconds and Z: "2026-11-28T10:52:29.123Z".
 constexpr std::size_t kTimestampLength = 24;
+// A live write holds its temp file for milliseconds; one this old belongs to
+// a writer killed before its rename, and nobody will ever finish it.
+constexpr auto kStaleTempFileAge = std::chrono::hours(1);
 
 bool is_event_file(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
@@ -72,6 +76,22 @@ void Spool::add(const StoredEvent& event) {
                  " events (spool.max_events); dropped the oldest, " +
                  files[i].filename().string());
     remove(files[i]);
+  }
+  remove_stale_temp_files();
+}
+
+void Spool::remove_stale_temp_files() const {
+  const auto stale_before = std::filesystem::file_time_type::clock::now() - kStaleTempFileAge;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
+    if (!entry.is_regular_file() || !is_atomic_write_temp_file(entry.path().filename().string())) {
+      continue;
+    }
+    const auto written = entry.last_write_time(error);
+    if (error || written >= stale_before) continue;
+    if (std::filesystem::remove(entry.path(), error)) {
+      log::warning("removed '" + entry.path().string() + "', left by an interrupted spool write");
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -129,6 +130,22 @@ TEST_CASE("spool: temp files, corrupt files and other entries are not pending", 
   fs::create_directory(dir / "spool" / "2026-11-28T10:52:32.000Z-dir.json");
   CHECK(names(spool.pending()) ==
         std::vector<std::string>{"2026-11-28T10:52:29.123Z-abc.json"});
+}
+
+TEST_CASE("spool: add removes temp files a crashed writer left, not a live writer's", "[spool]") {
+  TempDir dir;
+  pulse::Spool spool(dir / "spool", 1000);
+  spool.add(event_at("2026-11-28T10:52:29.123Z", "abc"));
+  const fs::path crashed = dir / "spool" / ".2026-11-28T10:52:30.000Z-c.json.AbCdEfGh.tmp";
+  const fs::path live = dir / "spool" / ".2026-11-28T10:52:31.000Z-l.json.IjKlMnOp.tmp";
+  write_raw(crashed, R"({"event":"HEART)");
+  write_raw(live, R"({"event":"HEART)");
+  fs::last_write_time(crashed, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  spool.add(event_at("2026-11-28T10:52:32.000Z", "def"));
+  CHECK_FALSE(fs::exists(crashed));
+  CHECK(fs::exists(live));
+  CHECK(names(spool.pending()) == std::vector<std::string>{"2026-11-28T10:52:29.123Z-abc.json",
+                                                           "2026-11-28T10:52:32.000Z-def.json"});
 }
 
 TEST_CASE("spool: past max_events the oldest are dropped", "[spool]") {
