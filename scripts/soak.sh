@@ -25,36 +25,15 @@ sample_seconds=${SAMPLE_SECONDS:-10}
 
 work=${SOAK_DIR:-$(mktemp -d /tmp/pulse-soak-XXXXXX)}
 mkdir -p "$work"
-receiver_pid=
+source "$repo/scripts/lib/receiver.sh"
 daemon_pid=
 cleanup() {
   [ -n "$daemon_pid" ] && kill -KILL "$daemon_pid" 2>/dev/null
-  [ -n "$receiver_pid" ] && kill "$receiver_pid" 2>/dev/null && wait "$receiver_pid" 2>/dev/null
-  return 0
+  stop_receiver
 }
 trap cleanup EXIT
 
-bash "$repo/tests/receiver/make-certs.sh" "$work/certs" >/dev/null
-mkdir -p "$work/keys"
-"$binary" keygen --key "$work/pulse_id" --state-dir "$work/state" >/dev/null
-cp "$work/pulse_id.pub" "$work/keys/"
-
-# Starts the receiver on $1 (0: any free port) and sets $port.
-start_receiver() {
-  : >"$work/receiver.out"
-  node "$repo/tests/receiver/receiver.js" --port "$1" --cert "$work/certs/server.pem" \
-    --key "$work/certs/server.key" --keys-dir "$work/keys" --log "$work/received.jsonl" \
-    >"$work/receiver.out" 2>>"$work/receiver.err" &
-  receiver_pid=$!
-  for _ in $(seq 100); do grep -q port "$work/receiver.out" 2>/dev/null && break; sleep 0.1; done
-  port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/receiver.out")
-  [ -n "$port" ] || { echo "soak: the receiver did not start" >&2; exit 1; }
-}
-stop_receiver() {
-  kill -TERM "$receiver_pid"
-  wait "$receiver_pid" || true
-  receiver_pid=
-}
+prepare_receiver_files "$binary"
 control_receiver() {
   curl -fsS --cacert "$work/certs/ca.pem" -H 'Content-Type: application/json' \
     -d "$1" "https://127.0.0.1:$port/control" >/dev/null
