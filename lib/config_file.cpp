@@ -1,13 +1,12 @@
 #include "config_file.h"
 
-#include <toml++/toml.h>
-
 #include <functional>
 #include <map>
 #include <string>
 
 #include "failure.h"
 #include "metadata.h"
+#include "toml_document.h"
 
 namespace pulse {
 namespace {
@@ -112,14 +111,7 @@ const std::map<std::string, TableSchema, std::less<>>& schema() {
 
 void apply_config_text(std::string_view text, const std::filesystem::path& source,
                        Settings& settings) {
-  toml::table document;
-  try {
-    document = toml::parse(text, source.string());
-  } catch (const toml::parse_error& error) {
-    throw Failure(ExitCode::configuration,
-                  source.string() + ":" + std::to_string(error.source().begin.line) + ": " +
-                      std::string(error.description()));
-  }
+  const toml::table document = parse_toml_document(text, source);
   for (const auto& [table_key, table_node] : document) {
     const std::string table_name(table_key.str());
     auto table_schema = schema().find(table_name);

@@ -55,3 +55,22 @@ TEST_CASE("fuzz regression: a Retry-After date in the year 9999", "[fuzz][outcom
   CHECK(outcome.kind == pulse::OutcomeKind::unavailable);
   CHECK(outcome.retry_after == 999'999'999s);
 }
+
+// config_fuzz: toml++ 3.3.0 reaches __builtin_unreachable() when it asks
+// whether certain non-ASCII characters are whitespace (its issue #295), so
+// they are refused where toml++ would ask, and kept where it only copies.
+TEST_CASE("fuzz regression: characters toml++ cannot read safely", "[fuzz][config]") {
+  CHECK(config_failure("[identity]\nhostname = \"edge\" \xC3\xA9\n") ==
+        "pulse.toml:2: character U+00E9 is allowed only in comments and quoted strings");
+  CHECK(config_failure("[identity]\nhostname = \"\"\"edge\\\n\n  \xE3\x81\x82\"\"\"\n") ==
+        "pulse.toml:4: character U+3042 is allowed only in comments and quoted strings");
+
+  pulse::Settings settings;
+  pulse::apply_config_text(
+      "# caf\xC3\xA9 \"\n[identity] # \xC3\xA9\nhostname = \"caf\xC3\xA9 #\" # \xC3\xA9\n"
+      "[server]\nurl = 'https://h/\xC3\xA9' # '\xC3\xA9\nca_file = '''/etc/\xC3\xA9''''\n",
+      "pulse.toml", settings);
+  CHECK(settings.hostname == "caf\xC3\xA9 #");
+  CHECK(settings.server_url == "https://h/\xC3\xA9");
+  CHECK(settings.ca_file == "/etc/\xC3\xA9'");
+}
