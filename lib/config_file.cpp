@@ -42,9 +42,7 @@ std::string non_empty_string(const toml::node& node, const ConfigError& error) {
 Duration duration_value(const toml::node& node, const ConfigError& error) {
   if (const auto* seconds = node.as_integer()) {
     if (seconds->get() < 0) error.raise("a duration cannot be negative");
-    // parse_duration's limit, half of Duration's range, so that no sum of
-    // two durations (interval plus jitter) overflows.
-    if (seconds->get() > Duration::max().count() / 2 / 1000) error.raise("the duration is too long");
+    if (seconds->get() > kLongestDuration.count() / 1000) error.raise("the duration is too long");
     return std::chrono::seconds(seconds->get());
   }
   const auto* text = node.as_string();
