@@ -28,6 +28,10 @@ packages=(
   mandoc zsh fish bash-completion file
   # Service checks (systemd-analyze verify) and footprint measurements.
   systemd time
+  # Windows cross build (scripts/build-windows.sh) and its tests under Wine
+  # (scripts/test-windows.sh): the POSIX-threads MinGW-w64 compiler, since the
+  # win32 thread model has no std::mutex.
+  g++-mingw-w64-x86-64-posix wine wine64
 )
 
 missing=()
