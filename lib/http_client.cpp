@@ -1,7 +1,9 @@
 #include "http_client.h"
 
 #include <curl/curl.h>
+#ifndef _WIN32
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
@@ -79,6 +81,10 @@ TransportSettings TransportSettings::from(const Settings& settings) {
 }
 
 std::filesystem::path find_system_ca_bundle() {
+#ifdef _WIN32
+  // Schannel verifies against the Windows certificate store itself.
+  return {};
+#else
   ensure_curl_initialised();
   std::vector<std::filesystem::path> candidates;
   // libcurl 7.84+ reports the bundle it was built with.
@@ -104,6 +110,7 @@ std::filesystem::path find_system_ca_bundle() {
   for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
   throw Failure(ExitCode::configuration,
                 "no CA bundle found (looked in " + looked + "); set server.ca_file or --ca-file");
+#endif
 }
 
 HttpClient::HttpClient(TransportSettings settings, AbortCheck should_abort)
@@ -128,11 +135,11 @@ HttpClient::HttpClient(TransportSettings settings, AbortCheck should_abort)
       content->find("-----BEGIN TRUSTED CERTIFICATE-----") == std::string::npos) {
     throw Failure(ExitCode::configuration, named + " holds no PEM certificate");
   }
-  ca_bundle_ = settings_.ca_file;
+  ca_bundle_ = settings_.ca_file.string();
 }
 
 const std::string& HttpClient::tls_ca_bundle() const {
-  if (ca_bundle_.empty()) ca_bundle_ = find_system_ca_bundle();
+  if (ca_bundle_.empty()) ca_bundle_ = find_system_ca_bundle().string();
   return ca_bundle_;
 }
 

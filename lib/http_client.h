@@ -53,7 +53,8 @@ class HttpClient {
 };
 
 // The trust store when server.ca_file is not set: the bundle libcurl was
-// built with if present, else the first of the usual distribution paths.
+// built with if present, else the first of the usual distribution paths. On
+// Windows none: empty, and Schannel uses the system's certificate store.
 std::filesystem::path find_system_ca_bundle();
 
 }  // namespace pulse

@@ -1,7 +1,11 @@
 #include "ph_connection.h"
 
 #include <curl/curl.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#else
 #include <poll.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +20,11 @@ namespace {
 // waits are cut into slices this long (the daemon's shutdown reacts within
 // one).
 constexpr std::chrono::milliseconds kAbortCheckInterval(100);
+
+#ifdef _WIN32
+// Winsock's poll(2): the descriptor here is always a socket.
+int poll(pollfd* fds, unsigned long count, int timeout) { return WSAPoll(fds, count, timeout); }
+#endif
 
 int on_progress(void* context, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const HttpClient*>(context)->should_abort() ? 1 : 0;
@@ -98,8 +107,9 @@ void PhConnection::wait_for(short events) {
     check_time_left();
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - SteadyClock::now());
     const auto slice = std::min<std::chrono::milliseconds>(left, kAbortCheckInterval);
-    pollfd fd{socket_, events, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(slice.count()));
+    // Windows' SOCKET is wider than int, but its values fit in 32 bits.
+    pollfd fd{static_cast<decltype(pollfd::fd)>(socket_), events, 0};
+    const int ready = poll(&fd, 1, static_cast<int>(slice.count()));
     if (ready > 0) return;
     if (ready < 0 && errno != EINTR) {
       throw PhExchangeError(OutcomeKind::unavailable,
