@@ -8,7 +8,7 @@ namespace pulse {
 // MetadataOptions::root and state_dir serve Linux's fixture trees and its
 // root-only DMI file; Windows reads the firmware table with any privilege.
 Metadata collect_node_facts(const MetadataOptions&) {
-  const std::optional<windows::SmbiosSystem> system = windows::read_smbios_system();
+  const std::optional<SmbiosSystem> system = windows::read_smbios_system();
   Metadata metadata;
   metadata.hostname = windows::read_hostname();
   metadata.os_family = "windows";

@@ -3,27 +3,12 @@
 // GetSystemFirmwareTable: no WMI query and no child process.
 #pragma once
 
-#include <array>
-#include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
+
+#include "platform/smbios.h"
 
 namespace pulse::windows {
-
-// What SMBIOS's System Information structure (type 1) says.
-struct SmbiosSystem {
-  std::string manufacturer;
-  std::string product;
-  // The UUID as SMBIOS 2.6 and later store it (the first three fields
-  // little-endian), which is how Windows and Linux show it; nullopt when the
-  // firmware leaves it unset (all zeros or all ones).
-  std::optional<std::string> uuid;
-};
-
-// Parses GetSystemFirmwareTable('RSMB')'s output: a RawSMBIOSData header,
-// then the structure table. nullopt when it holds no type 1 structure.
-std::optional<SmbiosSystem> parse_smbios_system(std::string_view raw);
 
 // The firmware's table; nullopt when Windows gives none.
 std::optional<SmbiosSystem> read_smbios_system();
