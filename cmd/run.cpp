@@ -52,7 +52,7 @@ Subcommand register_run(CLI::App& app, const GlobalOptions& globals) {
   sub->add_option("--jitter", options->jitter, "Random extra delay per heartbeat (default 5m)")
       ->type_name("D");
   sub->add_option("--shutdown-timeout", options->shutdown_timeout,
-                  "Time allowed for OFFLINE at shutdown (default 5s)")
+                  "Time from SIGTERM to exit, OFFLINE included (default 5s)")
       ->type_name("D");
   return {sub, [options, &globals] { return run_run(*options, globals); }};
 }

@@ -47,7 +47,7 @@ complete -c pharos-pulse -n '__fish_seen_subcommand_from send' -l no-spool -d 'D
 # run
 complete -c pharos-pulse -n '__fish_seen_subcommand_from run' -l interval -x -d 'Heartbeat interval (default 60m)'
 complete -c pharos-pulse -n '__fish_seen_subcommand_from run' -l jitter -x -d 'Random extra delay per heartbeat (default 5m)'
-complete -c pharos-pulse -n '__fish_seen_subcommand_from run' -l shutdown-timeout -x -d 'Time allowed for OFFLINE at shutdown (default 5s)'
+complete -c pharos-pulse -n '__fish_seen_subcommand_from run' -l shutdown-timeout -x -d 'Time from SIGTERM to exit, OFFLINE included (default 5s)'
 
 # enroll
 complete -c pharos-pulse -n '__fish_seen_subcommand_from enroll' -l token-file -r -F -d 'Read the enrollment token from the first line of FILE'

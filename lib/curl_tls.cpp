@@ -6,6 +6,10 @@ void apply_transport_settings(CURL* handle, const TransportSettings& settings,
                               const std::string& ca_bundle, Duration timeout) {
   const long timeout_ms = static_cast<long>(timeout.count());
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  // An aborted or timed-out transfer does not wait for a DNS lookup that
+  // hangs (libcurl's resolver thread finishes on its own), so a shutdown
+  // keeps its deadline.
+  curl_easy_setopt(handle, CURLOPT_QUICK_EXIT, 1L);
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -19,7 +23,8 @@ void apply_transport_settings(CURL* handle, const TransportSettings& settings,
   if (!settings.proxy.empty()) curl_easy_setopt(handle, CURLOPT_PROXY, settings.proxy.c_str());
 }
 
-std::string transport_failure_hint(CURLcode code, const TransportSettings& settings) {
+std::string transport_failure_hint(CURLcode code, const TransportSettings& settings,
+                                   const TimeLimit& limit) {
   const std::string trust = settings.ca_file.empty()
                                 ? "the system trust store (set server.ca_file or --ca-file)"
                                 : "server.ca_file '" + settings.ca_file.string() + "'";
@@ -37,7 +42,7 @@ std::string transport_failure_hint(CURLcode code, const TransportSettings& setti
     case CURLE_COULDNT_RESOLVE_PROXY:
       return "check server.proxy or HTTPS_PROXY";
     case CURLE_OPERATION_TIMEDOUT:
-      return "no answer within " + format_duration(settings.timeout) + " (server.timeout)";
+      return "no answer within " + limit.name;
     default:
       return "";
   }

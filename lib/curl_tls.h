@@ -18,7 +18,8 @@ void apply_transport_settings(CURL* handle, const TransportSettings& settings,
                               const std::string& ca_bundle, Duration timeout);
 
 // What the user should check after a failed connection, or "" when there
-// is nothing specific to say.
-std::string transport_failure_hint(CURLcode code, const TransportSettings& settings);
+// is nothing specific to say; `limit` is the time limit the exchange had.
+std::string transport_failure_hint(CURLcode code, const TransportSettings& settings,
+                                   const TimeLimit& limit);
 
 }  // namespace pulse

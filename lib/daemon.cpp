@@ -23,6 +23,7 @@ namespace pulse {
 namespace {
 
 using std::chrono::seconds;
+using std::chrono::steady_clock;
 
 constexpr Duration kFirstRetry = seconds(1);
 constexpr Duration kMaxRetry = std::chrono::minutes(5);
@@ -124,8 +125,10 @@ class Daemon {
     connection->identity = std::make_unique<Identity>(
         create_key ? load_or_create_identity(settings, metadata_options(settings))
                    : load_identity(settings.key_file));
-    connection->client = std::make_unique<HttpClient>(TransportSettings::from(settings),
-                                                      [this] { return should_abort_transfer(); });
+    WakeWatch wake_watch{{signals_.fd(), watchdog_timer_.fd()},
+                         [this] { return wake_during_exchange(); }};
+    connection->client =
+        std::make_unique<HttpClient>(TransportSettings::from(settings), std::move(wake_watch));
     connection->channel =
         open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
     connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
@@ -153,7 +156,7 @@ class Daemon {
   }
 
   // Does everything that is due, most urgent first, until nothing is.
-  // Requests can also arrive during a transfer (the progress callback takes
+  // Requests can also arrive during an exchange (wake_during_exchange takes
   // the signals), so each pass looks at all of them again.
   void act_on_what_is_due() {
     while (!stopping_) {
@@ -191,9 +194,9 @@ class Daemon {
         case SIGINT:
           if (stopping_) break;
           stopping_ = true;
-          // The whole shutdown, an aborted transfer included, fits in the
+          // The whole shutdown, an aborted exchange included, fits in the
           // budget counted from the signal.
-          shutdown_deadline_ = now() + connection_->settings.shutdown_timeout;
+          shutdown_deadline_ = steady_clock::now() + connection_->settings.shutdown_timeout;
           log::info(signal_name(signal) + " received, sending OFFLINE");
           break;
         case SIGHUP: reload_requested_ = true; break;
@@ -206,13 +209,14 @@ class Daemon {
     if (watchdog_timer_.acknowledge()) notifier_.notify("WATCHDOG=1");
   }
 
-  // Called by libcurl during transfers: keeps the watchdog fed and stops a
-  // transfer for shutdown (or at the shutdown deadline).
-  bool should_abort_transfer() {
+  // Called when the signalfd or the watchdog timer wakes a network wait:
+  // feeds the watchdog, takes the signals (none is lost, and the wait does
+  // not spin on them) and stops the exchange when it is time to shut down.
+  // The OFFLINE itself runs until the shutdown deadline.
+  bool wake_during_exchange() {
     service_watchdog();
-    if (shutting_down_) return now() >= shutdown_deadline_;
     take_signals();
-    return stopping_;
+    return stopping_ && !shutting_down_;
   }
 
   void schedule_heartbeat_from(Duration base) {
@@ -292,8 +296,12 @@ class Daemon {
       retry_at_.reset();
       return;
     }
-    Duration delay = backoff_.next();
-    if (outcome.retry_after) delay = std::max(delay, Duration(*outcome.retry_after));
+    if (outcome.retry_after && *outcome.retry_after > kMaxRetryAfter) {
+      log::warning("the server asked to wait " + rounded(*outcome.retry_after) +
+                   " before retrying; waiting " + format_duration(kMaxRetryAfter) +
+                   ", the longest Retry-After honoured");
+    }
+    const Duration delay = retry_delay(backoff_.next(), outcome.retry_after);
     retry_at_ = now() + delay;
     retry_text_ = wall_time_after(delay);
     log::info("retrying in " + rounded(delay));
@@ -349,10 +357,9 @@ class Daemon {
   void shut_down() {
     notifier_.notify("STOPPING=1");
     shutting_down_ = true;
-    // At least a moment, so that a budget spent on aborting still makes
-    // one quick attempt (a zero curl timeout would mean none).
-    const Duration left = std::max<Duration>(shutdown_deadline_ - now(), Duration(1));
-    connection_->client->limit_timeout(left);
+    connection_->client->end_all_by(
+        shutdown_deadline_, "the " + format_duration(connection_->settings.shutdown_timeout) +
+                                " shutdown budget (heartbeat.shutdown_timeout)");
 
     StoredEvent event = create_presence_event(EventKind::offline, *connection_->identity,
                                               metadata_options(connection_->settings),
@@ -386,7 +393,7 @@ class Daemon {
   bool reload_requested_ = false;
   bool heartbeat_requested_ = false;
   bool shutting_down_ = false;
-  Duration shutdown_deadline_{};
+  steady_clock::time_point shutdown_deadline_{};
 };
 
 }  // namespace

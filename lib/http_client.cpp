@@ -5,6 +5,7 @@
 #include <unistd.h>
 #endif
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "curl_tls.h"
 #include "failure.h"
 #include "files.h"
+#include "watched_transfer.h"
 
 namespace pulse {
 namespace {
@@ -32,7 +34,6 @@ struct Exchange {
   bool body_truncated = false;
   std::string retry_after;
   bool has_retry_after = false;
-  const AbortCheck* should_abort = nullptr;
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* context) {
@@ -62,11 +63,6 @@ size_t on_header(char* data, size_t size, size_t count, void* context) {
     }
   }
   return length;
-}
-
-int on_progress(void* context, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* exchange = static_cast<Exchange*>(context);
-  return (*exchange->should_abort && (*exchange->should_abort)()) ? 1 : 0;
 }
 
 void ensure_curl_initialised() {
@@ -113,8 +109,8 @@ std::filesystem::path find_system_ca_bundle() {
 #endif
 }
 
-HttpClient::HttpClient(TransportSettings settings, AbortCheck should_abort)
-    : settings_(std::move(settings)), should_abort_(std::move(should_abort)) {
+HttpClient::HttpClient(TransportSettings settings, WakeWatch wake_watch)
+    : settings_(std::move(settings)), wake_watch_(std::move(wake_watch)) {
   ensure_curl_initialised();
   if (settings_.ca_file.empty()) return;
   const std::string named = "CA file '" + settings_.ca_file.string() + "'";
@@ -136,6 +132,19 @@ HttpClient::HttpClient(TransportSettings settings, AbortCheck should_abort)
     throw Failure(ExitCode::configuration, named + " holds no PEM certificate");
   }
   ca_bundle_ = settings_.ca_file.string();
+}
+
+void HttpClient::end_all_by(SteadyClock::time_point deadline, std::string name) {
+  deadline_ = Deadline{deadline, std::move(name)};
+}
+
+TimeLimit HttpClient::time_limit() const {
+  TimeLimit own{settings_.timeout, format_duration(settings_.timeout) + " (server.timeout)"};
+  if (!deadline_) return own;
+  const auto left = std::chrono::duration_cast<Duration>(deadline_->at - SteadyClock::now());
+  if (left >= own.timeout) return own;
+  // At least a moment: to libcurl a zero time-out means none at all.
+  return {std::max(left, Duration(1)), deadline_->name};
 }
 
 const std::string& HttpClient::tls_ca_bundle() const {
@@ -164,7 +173,7 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   }
 
   Exchange exchange;
-  exchange.should_abort = &should_abort_;
+  const TimeLimit limit = time_limit();
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   CURL* handle = curl.get();
@@ -174,19 +183,14 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  apply_transport_settings(handle, settings_, ca_bundle_, timeout());
+  apply_transport_settings(handle, settings_, ca_bundle_, limit.timeout);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
-  if (should_abort_) {
-    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &exchange);
-  }
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
 
-  const CURLcode code = curl_easy_perform(handle);
+  const CURLcode code = WatchedTransfer(handle).perform(wake_watch_);
   long status = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
 
@@ -201,7 +205,7 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   }
   std::string message = "cannot reach " + request.url + ": " +
                         (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
-  if (std::string hint = transport_failure_hint(code, settings_); !hint.empty()) {
+  if (std::string hint = transport_failure_hint(code, settings_, limit); !hint.empty()) {
     message += "; " + hint;
   }
   return unavailable_outcome(std::move(message));

@@ -1,15 +1,18 @@
 // HTTPS POSTs through libcurl with the trust settings of contract §4.
 #pragma once
 
-#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "duration.h"
 #include "outcome.h"
 #include "settings.h"
 #include "signed_request.h"
+#include "waitable.h"
 
 namespace pulse {
 
@@ -22,34 +25,55 @@ struct TransportSettings {
   static TransportSettings from(const Settings& settings);
 };
 
-// Polled while a transfer runs; true aborts it (the daemon's shutdown).
-using AbortCheck = std::function<bool()>;
+// Descriptors that every network wait watches besides its sockets (the
+// daemon's signalfd and watchdog timer), so that a signal is acted on at
+// once, never behind network I/O. When one is readable `on_wake` runs; it
+// must consume what made it readable (or the wait would spin) and returns
+// true to abort the exchange.
+struct WakeWatch {
+  std::vector<Waitable> fds;
+  std::function<bool()> on_wake;
+};
+
+// How long one exchange may take, and how messages name that limit.
+struct TimeLimit {
+  Duration timeout;
+  std::string name;  // "1m (server.timeout)"
+};
 
 class HttpClient {
  public:
+  using SteadyClock = std::chrono::steady_clock;
+
   // Throws Failure(configuration) when the configured CA file cannot be read.
-  explicit HttpClient(TransportSettings settings, AbortCheck should_abort = {});
+  explicit HttpClient(TransportSettings settings, WakeWatch wake_watch = {});
 
   // Throws Failure(configuration) when an https:// request finds no CA bundle.
   Outcome post(const HttpRequest& request) const;
 
-  // Cap on the time of the next transfers (the shutdown deadline).
-  void limit_timeout(Duration timeout) { timeout_cap_ = timeout; }
+  // A hard end for all later exchanges (the shutdown deadline), named in
+  // time-out messages as `name` ("the 5s shutdown budget (…)").
+  void end_all_by(SteadyClock::time_point deadline, std::string name);
 
   // For other transports over the same trust settings (ph://): the
   // settings, the CA bundle (the system's is found on first use; throws
-  // Failure(configuration) when there is none), the time one exchange may
-  // take, and whether the caller wants the exchange stopped.
+  // Failure(configuration) when there is none), the time an exchange that
+  // starts now may take, and the caller's wake-up descriptors.
   const TransportSettings& settings() const { return settings_; }
   const std::string& tls_ca_bundle() const;
-  Duration timeout() const { return std::min(settings_.timeout, timeout_cap_); }
-  bool should_abort() const { return should_abort_ && should_abort_(); }
+  TimeLimit time_limit() const;
+  const WakeWatch& wake_watch() const { return wake_watch_; }
 
  private:
+  struct Deadline {
+    SteadyClock::time_point at;
+    std::string name;
+  };
+
   TransportSettings settings_;
   mutable std::string ca_bundle_;  // found on first use by https:// or ph://
-  AbortCheck should_abort_;
-  Duration timeout_cap_ = Duration::max();
+  WakeWatch wake_watch_;
+  std::optional<Deadline> deadline_;
 };
 
 // The trust store when server.ca_file is not set: the bundle libcurl was

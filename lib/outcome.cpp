@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace pulse {
@@ -61,15 +63,18 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
+  constexpr std::chrono::seconds longest(999'999'999);
   if (value.find_first_not_of("0123456789") == std::string_view::npos) {
-    if (value.size() > 9) return std::chrono::seconds(999'999'999);
+    if (value.size() > 9) return longest;
     return std::chrono::seconds(std::stoll(std::string(value)));
   }
   const time_t when = curl_getdate(std::string(value).c_str(), nullptr);
   if (when < 0) return std::nullopt;
-  const auto delay = std::chrono::duration_cast<std::chrono::seconds>(
-      Clock::from_time_t(when) - now);
-  return std::max(delay, std::chrono::seconds(0));
+  // In seconds and capped like delay-seconds: curl reads years up to 9999,
+  // and a date past 2262 would overflow system_clock's nanoseconds.
+  const auto delay = std::chrono::seconds(when) -
+                     std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  return std::clamp(delay, std::chrono::seconds(0), longest);
 }
 
 Outcome outcome_for_answer(long status, std::string body,

@@ -7,28 +7,13 @@
 #include <poll.h>
 #endif
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "curl_tls.h"
+#include "watched_transfer.h"
 
 namespace pulse {
 namespace {
-
-// The abort check is a function, not a descriptor poll(2) could watch, so
-// waits are cut into slices this long (the daemon's shutdown reacts within
-// one).
-constexpr std::chrono::milliseconds kAbortCheckInterval(100);
-
-#ifdef _WIN32
-// Winsock's poll(2): the descriptor here is always a socket.
-int poll(pollfd* fds, unsigned long count, int timeout) { return WSAPoll(fds, count, timeout); }
-#endif
-
-int on_progress(void* context, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<const HttpClient*>(context)->should_abort() ? 1 : 0;
-}
 
 std::string tls_url(const ServerUrl& server) {
   const bool ipv6 = server.host.find(':') != std::string::npos;
@@ -46,11 +31,13 @@ struct PhConnection::CurlHandle {
 };
 
 PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
-    : client_(client), origin_(server.origin), curl_(std::make_unique<CurlHandle>()) {
+    : client_(client),
+      origin_(server.origin),
+      limit_(client.time_limit()),
+      deadline_(SteadyClock::now() + limit_.timeout),
+      curl_(std::make_unique<CurlHandle>()) {
   if (curl_->handle == nullptr) throw std::bad_alloc();
   const std::string& ca_bundle = client.tls_ca_bundle();
-  const Duration timeout = client.timeout();
-  deadline_ = SteadyClock::now() + timeout;
 
   const std::string url = tls_url(server);
   char error_buffer[CURL_ERROR_SIZE] = "";
@@ -62,21 +49,18 @@ PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
   // pharos-server negotiates no application protocol.
   curl_easy_setopt(handle, CURLOPT_SSL_ENABLE_ALPN, 0L);
   curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  apply_transport_settings(handle, client.settings(), ca_bundle, timeout);
-  curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &client_);
+  apply_transport_settings(handle, client.settings(), ca_bundle, limit_.timeout);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
 
-  const CURLcode code = curl_easy_perform(handle);
+  transfer_ = std::make_unique<WatchedTransfer>(handle);
+  const CURLcode code = transfer_->perform(client.wake_watch());
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
-  if (code == CURLE_ABORTED_BY_CALLBACK) {
-    throw PhExchangeError(OutcomeKind::unavailable, "delivery to " + origin_ + " interrupted");
-  }
+  if (code == CURLE_ABORTED_BY_CALLBACK) throw interrupted();
   if (code != CURLE_OK) {
     std::string message = "cannot reach " + origin_ + ": " +
                           (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
-    if (std::string hint = transport_failure_hint(code, client.settings()); !hint.empty()) {
+    if (std::string hint = transport_failure_hint(code, client.settings(), limit_);
+        !hint.empty()) {
       message += "; " + hint;
     }
     throw PhExchangeError(OutcomeKind::unavailable, message);
@@ -91,30 +75,30 @@ PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
 
 PhConnection::~PhConnection() = default;
 
+PhExchangeError PhConnection::interrupted() const {
+  return PhExchangeError(OutcomeKind::unavailable, "delivery to " + origin_ + " interrupted");
+}
+
 void PhConnection::check_time_left() const {
-  if (client_.should_abort()) {
-    throw PhExchangeError(OutcomeKind::unavailable, "delivery to " + origin_ + " interrupted");
-  }
   if (SteadyClock::now() >= deadline_) {
     throw PhExchangeError(OutcomeKind::unavailable,
-                          "no answer from " + origin_ + " within " +
-                              format_duration(client_.timeout()) + " (server.timeout)");
+                          "no answer from " + origin_ + " within " + limit_.name);
   }
 }
 
 void PhConnection::wait_for(short events) {
   for (;;) {
     check_time_left();
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - SteadyClock::now());
-    const auto slice = std::min<std::chrono::milliseconds>(left, kAbortCheckInterval);
-    // Windows' SOCKET is wider than int, but its values fit in 32 bits.
-    pollfd fd{static_cast<decltype(pollfd::fd)>(socket_), events, 0};
-    const int ready = poll(&fd, 1, static_cast<int>(slice.count()));
-    if (ready > 0) return;
-    if (ready < 0 && errno != EINTR) {
+    const auto left = std::chrono::ceil<Duration>(deadline_ - SteadyClock::now());
+    SocketWait result;
+    try {
+      result = wait_for_socket(socket_, events, left, client_.wake_watch());
+    } catch (const std::system_error& error) {
       throw PhExchangeError(OutcomeKind::unavailable,
-                            "lost the connection to " + origin_ + ": " + std::strerror(errno));
+                            "lost the connection to " + origin_ + ": " + error.code().message());
     }
+    if (result == SocketWait::ready) return;
+    if (result == SocketWait::aborted) throw interrupted();
   }
 }
 

@@ -1,7 +1,8 @@
 // One TLS connection to a Ph hub, line by line: libcurl makes the connection
 // (CURLOPT_CONNECT_ONLY, with the trust settings of HTTPS) and hands over raw
-// send and receive. Every wait is bounded by the client's time-out and
-// stopped by its abort check, as an HTTPS transfer is.
+// send and receive. The whole exchange is bounded by the client's time
+// limit, and every wait watches the client's wake-up descriptors, as an
+// HTTPS transfer does.
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,8 @@
 #include "server_url.h"
 
 namespace pulse {
+
+class WatchedTransfer;
 
 // Why an exchange stopped before its end: connection, TLS, time-out or
 // abort (`unavailable`), or bytes that are not Ph (`protocol`).
@@ -47,16 +50,20 @@ class PhConnection {
   struct CurlHandle;
   using SteadyClock = std::chrono::steady_clock;
 
-  // Waits until the socket is ready for `events`, looking at the abort
-  // check at least every kAbortCheckInterval.
+  // Waits until the socket is ready for `events`.
   void wait_for(short events);
   void check_time_left() const;
+  PhExchangeError interrupted() const;
 
   const HttpClient& client_;
   std::string origin_;
-  std::unique_ptr<CurlHandle> curl_;
-  int socket_ = -1;
+  TimeLimit limit_;
   SteadyClock::time_point deadline_;
+  std::unique_ptr<CurlHandle> curl_;
+  // After curl_: the connection lives in the transfer's multi handle, which
+  // must let go of the easy handle before that is cleaned up.
+  std::unique_ptr<WatchedTransfer> transfer_;
+  int socket_ = -1;
   PhReplyReader reader_;
 };
 

@@ -5,16 +5,19 @@
 #include <vector>
 
 #include "encoding.h"
+#include "identity.h"
 
 namespace pulse {
 
 std::string random_token(std::size_t bytes) {
+  ensure_sodium();
   std::vector<std::uint8_t> buffer(bytes);
   randombytes_buf(buffer.data(), buffer.size());
   return base64url_unpadded(buffer);
 }
 
 RandomSource system_random() {
+  ensure_sodium();
   return [](std::uint64_t bound) -> std::uint64_t {
     if (bound == 0) return 0;
     std::uint64_t value;

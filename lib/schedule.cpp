@@ -17,6 +17,11 @@ Duration Backoff::next() {
   return Duration(static_cast<Duration::rep>(random_(static_cast<std::uint64_t>(ceiling.count()))));
 }
 
+Duration retry_delay(Duration backoff, std::optional<std::chrono::seconds> retry_after) {
+  if (!retry_after) return backoff;
+  return std::max(backoff, std::min<Duration>(*retry_after, kMaxRetryAfter));
+}
+
 SuspendDetector::SuspendDetector(const Clocks& clocks)
     : clocks_(clocks), suspended_so_far_(clocks.boottime() - clocks.monotonic()) {}
 

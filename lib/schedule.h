@@ -42,6 +42,15 @@ class Backoff {
   int attempt_ = 0;
 };
 
+// The longest Retry-After the daemon obeys: an hour, the default heartbeat
+// interval. A server can ask for a pause, not for a node to fall silent;
+// heartbeats keep their own schedule either way and bring the spool along.
+constexpr Duration kMaxRetryAfter = std::chrono::hours(1);
+
+// The wait before the next retry: the backoff's delay, or the server's
+// Retry-After when that is longer, at most kMaxRetryAfter.
+Duration retry_delay(Duration backoff, std::optional<std::chrono::seconds> retry_after);
+
 // Notices that the machine was suspended: the boot-time clock ran ahead of
 // the monotonic one since the last look.
 class SuspendDetector {

@@ -13,6 +13,7 @@
 
 #include "failure.h"
 #include "settings.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -23,26 +24,7 @@ using pulse::update_config_file;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pulse-config-writer-test-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    fs::remove_all(path_, ignored);
-  }
-  fs::path operator/(const char* name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using pulse::test::TempDir;
 
 void write_text(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
 
@@ -74,7 +56,7 @@ ConfigUpdate full_update() {
 }  // namespace
 
 TEST_CASE("config_writer: a new config file loads back with every key set", "[config_writer]") {
-  TempDir dir;
+  TempDir dir{"pulse-config-writer-test"};
   const fs::path file = dir / "etc/pharos/pulse.toml";
   update_config_file(file, full_update());
 
@@ -89,7 +71,7 @@ TEST_CASE("config_writer: a new config file loads back with every key set", "[co
 
 TEST_CASE("config_writer: the config file is written with mode 0644 in a directory made 0755",
           "[config_writer]") {
-  TempDir dir;
+  TempDir dir{"pulse-config-writer-test"};
   const fs::path file = dir / "made/pulse.toml";
   const mode_t old_umask = ::umask(077);
   update_config_file(file, full_update());
@@ -106,7 +88,7 @@ TEST_CASE("config_writer: the config file is written with mode 0644 in a directo
 }
 
 TEST_CASE("config_writer: every other setting in the file is kept", "[config_writer]") {
-  TempDir dir;
+  TempDir dir{"pulse-config-writer-test"};
   const fs::path file = dir / "pulse.toml";
   write_text(file,
              "[server]\nurl = \"https://old.example.net\"\ntimeout = \"3s\"\n"
@@ -134,7 +116,7 @@ TEST_CASE("config_writer: every other setting in the file is kept", "[config_wri
 
 TEST_CASE("config_writer: a malformed config file is refused and left as it is",
           "[config_writer]") {
-  TempDir dir;
+  TempDir dir{"pulse-config-writer-test"};
   const fs::path file = dir / "pulse.toml";
   write_text(file, "[server\nurl = 1\n");
   try {
@@ -162,7 +144,7 @@ TEST_CASE("config_writer: a config file that cannot be written is a cant_create 
 
 TEST_CASE("config_writer: check_config_writable looks at the nearest directory that exists",
           "[config_writer]") {
-  TempDir dir;
+  TempDir dir{"pulse-config-writer-test"};
   CHECK_NOTHROW(pulse::check_config_writable(dir / "pulse.toml"));
   CHECK_NOTHROW(pulse::check_config_writable(dir / "not/yet/made/pulse.toml"));
   CHECK_FALSE(fs::exists(dir / "not"));

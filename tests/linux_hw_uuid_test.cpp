@@ -7,6 +7,7 @@
 #include "failure.h"
 #include "files.h"
 #include "linux_test_nodes.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using pulse::HardwareUuid;
@@ -21,24 +22,7 @@ constexpr const char* dmi_uuid = "4c4c4544-0042-3510-8052-b4c04f395a31";
 constexpr const char* machine_uuid = "5b0e4a2f-8c3d-4e1f-a6b7-c8d9e0f1a2b3";
 constexpr const char* dmi_path = "/sys/class/dmi/id/product_uuid";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pulse-hw-uuid-test-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using pulse::test::TempDir;
 
 std::optional<std::string> kept_in(const fs::path& state_dir) {
   return pulse::read_file_if_exists(state_dir / "hw_uuid");
@@ -47,7 +31,7 @@ std::optional<std::string> kept_in(const fs::path& state_dir) {
 }  // namespace
 
 TEST_CASE("hw_uuid comes from DMI in lowercase and is kept in the state directory", "[hw_uuid]") {
-  TempDir temp;
+  TempDir temp{"pulse-hw-uuid-test"};
   fs::path state_dir = temp / "state/nested";
   HardwareUuid uuid = read_hw_uuid(fixture_node("hw-uuid-dmi"), false, state_dir);
   CHECK(uuid.uuid == dmi_uuid);
@@ -60,7 +44,7 @@ TEST_CASE("hw_uuid comes from DMI in lowercase and is kept in the state director
 }
 
 TEST_CASE("hw_uuid leaves a kept file with the same uuid alone", "[hw_uuid]") {
-  TempDir temp;
+  TempDir temp{"pulse-hw-uuid-test"};
   fs::path state_dir = temp / "state";
   read_hw_uuid(fixture_node("hw-uuid-dmi"), false, state_dir);
   struct stat before {};
@@ -72,7 +56,7 @@ TEST_CASE("hw_uuid leaves a kept file with the same uuid alone", "[hw_uuid]") {
 }
 
 TEST_CASE("hw_uuid from DMI does not depend on keeping it", "[hw_uuid]") {
-  TempDir temp;
+  TempDir temp{"pulse-hw-uuid-test"};
   std::ofstream(temp / "file") << "not a directory\n";
   HardwareUuid uuid = read_hw_uuid(fixture_node("hw-uuid-dmi"), false, temp / "file/state");
   CHECK(uuid.uuid == dmi_uuid);
@@ -80,7 +64,7 @@ TEST_CASE("hw_uuid from DMI does not depend on keeping it", "[hw_uuid]") {
 }
 
 TEST_CASE("hw_uuid passes over placeholder DMI uuids to /etc/machine-id", "[hw_uuid]") {
-  TempDir temp;
+  TempDir temp{"pulse-hw-uuid-test"};
   auto name = GENERATE("hw-uuid-dmi-zero", "hw-uuid-dmi-ones");
   INFO(name);
   HardwareUuid uuid = read_hw_uuid(fixture_node(name), false, temp / "state");
@@ -116,7 +100,7 @@ TEST_CASE("hw_uuid of an unprivileged run is the one root kept", "[hw_uuid]") {
 
 TEST_CASE("hw_uuid of an unprivileged run without a kept uuid warns", "[hw_uuid]") {
   using Catch::Matchers::Contains;
-  TempDir temp;
+  TempDir temp{"pulse-hw-uuid-test"};
   fs::path state_dir = temp / "state";
   SECTION("and says where root would keep it") {
     HardwareUuid uuid =
@@ -145,12 +129,12 @@ TEST_CASE("hw_uuid of an unprivileged run without a kept uuid warns", "[hw_uuid]
   }
 }
 
-TEST_CASE("hw_uuid without any source is an internal failure", "[hw_uuid]") {
+TEST_CASE("hw_uuid without any source is a setup problem the operator can fix", "[hw_uuid]") {
   try {
     read_hw_uuid(fixture_node("hw-uuid-none"), false, {});
     FAIL("no failure");
   } catch (const pulse::Failure& failure) {
-    CHECK(failure.code() == pulse::ExitCode::internal);
+    CHECK(failure.code() == pulse::ExitCode::configuration);
     CHECK(std::string(failure.what()).starts_with("cannot determine a hardware uuid: "));
   }
 }

@@ -109,6 +109,10 @@ TEST_CASE("outcome: Retry-After as seconds or an HTTP date", "[outcome]") {
   // The obsolete date forms RFC 9110 §5.6.7 says recipients must accept.
   CHECK(pulse::parse_retry_after("Sunday, 29-Nov-26 10:53:29 GMT", kNow) == seconds(86460));
   CHECK(pulse::parse_retry_after("Sun Nov 29 10:53:29 2026", kNow) == seconds(86460));
+  // Far ahead: counted in seconds, never through the clock's nanoseconds
+  // (which end in 2262), and no longer than the longest delay-seconds.
+  CHECK(pulse::parse_retry_after("Fri, 28 Nov 2036 10:52:29 GMT", kNow) == seconds(315'619'200));
+  CHECK(pulse::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow) == seconds(999'999'999));
 
   const pulse::Outcome outcome =
       pulse::outcome_for_answer(429, "", std::string_view("7"), kNow);

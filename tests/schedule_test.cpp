@@ -3,10 +3,13 @@
 #include <catch2/catch.hpp>
 #include <vector>
 
+#include "outcome.h"
+
 using namespace std::chrono_literals;
 using pulse::Backoff;
 using pulse::Duration;
 using pulse::heartbeat_delay;
+using pulse::retry_delay;
 using pulse::RandomSource;
 using pulse::SuspendDetector;
 
@@ -124,6 +127,24 @@ TEST_CASE("schedule: a cap below the first delay is the ceiling from the start")
   ScriptedRandom random;
   Backoff backoff(10s, 3s, random.source());
   CHECK(draws(backoff, 3) == std::vector<Duration>{3s, 3s, 3s});
+}
+
+TEST_CASE("schedule: a retry waits for a longer Retry-After, but never more than an hour") {
+  CHECK(pulse::kMaxRetryAfter == 1h);
+  CHECK(retry_delay(3s, std::nullopt) == 3s);
+  CHECK(retry_delay(3s, 1s) == 3s);
+  CHECK(retry_delay(3s, 120s) == 120s);
+  CHECK(retry_delay(3s, 3600s) == 1h);
+  CHECK(retry_delay(3s, 3601s) == 1h);
+  CHECK(retry_delay(3s, std::chrono::seconds(315'360'000)) == 1h);  // ten years
+}
+
+TEST_CASE("schedule: a Retry-After date is capped like delay-seconds") {
+  // The injected wall clock: when the answer came.
+  const auto now = pulse::Clock::from_time_t(1795863149);  // 2026-11-28T10:52:29Z
+  CHECK(retry_delay(1s, pulse::parse_retry_after("Sat, 28 Nov 2026 10:53:59 GMT", now)) == 90s);
+  CHECK(retry_delay(1s, pulse::parse_retry_after("Fri, 28 Nov 2036 10:52:29 GMT", now)) == 1h);
+  CHECK(retry_delay(1s, pulse::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now)) == 1h);
 }
 
 TEST_CASE("schedule: a suspend is noticed once, when the boot-time clock ran ahead") {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "failure.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using pulse::ExitCode;
@@ -19,29 +20,7 @@ using pulse::TokenSources;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pulse-token-test-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-
-  fs::path write(const char* name, const std::string& content) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
+using pulse::test::TempDir;
 
 // A pipe whose read end stands in for standard input.
 class Pipe {
@@ -74,7 +53,7 @@ ExitCode failure_code(const TokenSources& sources) {
 }  // namespace
 
 TEST_CASE("token_source: a token file gives its first line, trimmed", "[token_source]") {
-  TempDir dir;
+  TempDir dir{"pulse-token-test"};
   TokenSources sources;
   SECTION("with more lines after it") {
     sources.file = dir.write("token", "  \tabc-123 \nsecond line\n");
@@ -85,7 +64,7 @@ TEST_CASE("token_source: a token file gives its first line, trimmed", "[token_so
 }
 
 TEST_CASE("token_source: an empty token file is a usage error", "[token_source]") {
-  TempDir dir;
+  TempDir dir{"pulse-token-test"};
   TokenSources sources;
   SECTION("empty") { sources.file = dir.write("token", ""); }
   SECTION("only white space") { sources.file = dir.write("token", " \t\r\n"); }
@@ -107,7 +86,7 @@ TEST_CASE("token_source: a missing token file is a configuration error naming it
 }
 
 TEST_CASE("token_source: a first line longer than any token is refused", "[token_source]") {
-  TempDir dir;
+  TempDir dir{"pulse-token-test"};
   TokenSources sources;
   sources.file = dir.write("token", std::string(5000, 'x') + "\n");
   CHECK(failure_code(sources) == ExitCode::usage);
@@ -144,7 +123,7 @@ TEST_CASE("token_source: an empty environment token is a usage error", "[token_s
 }
 
 TEST_CASE("token_source: flags take precedence over the environment", "[token_source]") {
-  TempDir dir;
+  TempDir dir{"pulse-token-test"};
   TokenSources sources;
   sources.environment = "from-environment";
   SECTION("--token-file") {

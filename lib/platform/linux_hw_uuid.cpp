@@ -62,8 +62,11 @@ HardwareUuid from_machine_id(const LinuxNode& node) {
     // Early in boot the file may say "uninitialized".
     if (std::optional<std::string> uuid = canonical_uuid(*text, false)) return {*uuid, path, {}};
   }
-  throw Failure(ExitCode::internal, std::string("cannot determine a hardware uuid: no usable ") +
-                                        dmi_path + ", /etc/machine-id or /var/lib/dbus/machine-id");
+  // A host set up without a machine id (some minimal containers) is a setup
+  // problem the operator can fix, not a fault of the agent.
+  throw Failure(ExitCode::configuration,
+                std::string("cannot determine a hardware uuid: no usable ") + dmi_path +
+                    ", /etc/machine-id or /var/lib/dbus/machine-id (systemd-machine-id-setup creates one)");
 }
 
 std::filesystem::path kept_path(const std::filesystem::path& state_dir) {

@@ -30,6 +30,12 @@ void ControlInbox::post(int signal) {
   std::lock_guard lock(mutex_);
   pending_.push_back(signal);
   SetEvent(event_);
+  if (wake_hook_) wake_hook_();
+}
+
+void ControlInbox::set_wake_hook(std::function<void()> hook) {
+  std::lock_guard lock(mutex_);
+  wake_hook_ = std::move(hook);
 }
 
 std::vector<int> ControlInbox::take() {

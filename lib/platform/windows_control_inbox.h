@@ -5,6 +5,7 @@
 // any wait, so the daemon's wait_for_any sees them.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -24,6 +25,9 @@ class ControlInbox {
   std::vector<int> take();
   // Manual-reset: set from post() until take().
   Waitable event() const { return event_; }
+  // Called by post() as well, for a wait that cannot watch event(): libcurl's
+  // poll, which takes sockets only. Empty: none.
+  void set_wake_hook(std::function<void()> hook);
 
   // A resume from suspend or a change of the wall clock (the service hears of
   // both), which the daemon checks for a suspend, as it does on Linux when
@@ -37,6 +41,7 @@ class ControlInbox {
 
   std::mutex mutex_;
   std::vector<int> pending_;
+  std::function<void()> wake_hook_;
   Waitable event_;
   Waitable clock_change_event_;
 };

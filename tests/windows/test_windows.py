@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -175,6 +176,29 @@ class Daemon(WindowsTestCase):
         self.assertEqual(events[0], "ONLINE")
         self.assertEqual(events[-1], "OFFLINE", events)
         self.assert_all_verified(receiver)
+
+    def test_ctrl_c_interrupts_a_stalled_exchange_within_the_shutdown_budget(self):
+        self.keygen()
+        receiver = self.receiver()
+        receiver.control(mode="stall")
+        proc = self.node.popen("run", "--shutdown-timeout", "2s", server=localhost_url(receiver),
+                               ca_file=CERTS.ca, timeout="60s")
+        try:
+            self.assertTrue(wh.wait_until(lambda: receiver.stats()["stalled"] >= 1))
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=60)
+            took = time.monotonic() - started
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        self.assertEqual(proc.returncode, 0, stderr)
+        # The 2 s budget and Wine's start-up and exit, far below the 60 s
+        # request time-out that a missed wake-up would wait for.
+        self.assertLess(took, 10, stderr)
+        self.assertIn(b"OFFLINE", stderr)
+        self.assertEqual(self.node.spooled_events(), ["ONLINE", "OFFLINE"])
 
     def test_service_install_start_stop_uninstall(self):
         self.keygen()

@@ -15,6 +15,7 @@ Wine's Z: drive is the Linux root), so nothing in %ProgramData%\\Pharos of the
 prefix is used.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -124,6 +125,14 @@ class Node:
         if not os.path.isdir(spool):
             return []
         return sorted(n for n in os.listdir(spool) if not n.startswith("."))
+
+    def spooled_events(self):
+        """The "event" of each spooled payload, oldest first."""
+        events = []
+        for name in self.spool_files():
+            with open(os.path.join(self.state, "spool", name)) as f:
+                events.append(json.load(f)["event"])
+        return events
 
 
 def wait_until(predicate, timeout=60, interval=0.2):
