@@ -1,11 +1,14 @@
 #include <windows.h>
+#include <aclapi.h>
 #include <dpapi.h>
+#include <sddl.h>
 
 #include <system_error>
 
 #include "files.h"
 #include "key_file.h"
 #include "platform/windows_error.h"
+#include "platform/windows_text.h"
 
 namespace pulse {
 namespace {
@@ -34,6 +37,67 @@ DATA_BLOB blob_of(std::string_view data) {
           reinterpret_cast<BYTE*>(const_cast<char*>(data.data()))};
 }
 
+// Rights that let an account read the file (or change its ACL to do so).
+constexpr ACCESS_MASK kReadingRights = FILE_READ_DATA | GENERIC_READ | GENERIC_ALL | READ_CONTROL |
+                                       WRITE_DAC | WRITE_OWNER | MAXIMUM_ALLOWED;
+
+bool is_trusted(PSID sid, PSID owner) {
+  for (WELL_KNOWN_SID_TYPE trusted :
+       {WinLocalSystemSid, WinBuiltinAdministratorsSid, WinCreatorOwnerRightsSid}) {
+    if (IsWellKnownSid(sid, trusted)) return true;
+  }
+  return owner != nullptr && EqualSid(sid, owner);
+}
+
+std::string account_name(PSID sid) {
+  wchar_t name[256], domain[256];
+  DWORD name_size = std::size(name), domain_size = std::size(domain);
+  SID_NAME_USE use;
+  if (LookupAccountSidW(nullptr, sid, name, &name_size, domain, &domain_size, &use)) {
+    return domain_size > 0 ? windows::narrow(domain) + "\\" + windows::narrow(name)
+                           : windows::narrow(name);
+  }
+  wchar_t* text = nullptr;
+  if (!ConvertSidToStringSidW(sid, &text)) return "another account";
+  std::string result = windows::narrow(text);
+  LocalFree(text);
+  return result;
+}
+
+// The first account besides SYSTEM, the Administrators and the owner that
+// the file's ACL lets read it, as the mode check does on POSIX systems: a
+// sealed key is only as safe as its file, since any local account may unseal
+// it.
+std::optional<std::string> other_reader(const std::filesystem::path& key_file) {
+  PSID owner = nullptr;
+  PACL dacl = nullptr;
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  const DWORD result = GetNamedSecurityInfoW(
+      key_file.c_str(), SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+      &owner, nullptr, &dacl, nullptr, &descriptor);
+  if (result != ERROR_SUCCESS) {
+    throw unreadable_key(key_file, "cannot read its ACL: " +
+                                       windows::error(result, "").code().message());
+  }
+  std::optional<std::string> reader;
+  if (dacl == nullptr) reader = "everyone (the file has no ACL)";
+  for (DWORD i = 0; !reader && i < dacl->AceCount; ++i) {
+    void* entry = nullptr;
+    if (!GetAce(dacl, i, &entry)) continue;
+    const auto* header = static_cast<const ACE_HEADER*>(entry);
+    if (header->AceType != ACCESS_ALLOWED_ACE_TYPE || (header->AceFlags & INHERIT_ONLY_ACE) != 0) {
+      continue;
+    }
+    const auto* allowed = static_cast<const ACCESS_ALLOWED_ACE*>(entry);
+    PSID sid = const_cast<DWORD*>(&allowed->SidStart);
+    if ((allowed->Mask & kReadingRights) != 0 && !is_trusted(sid, owner)) {
+      reader = account_name(sid);
+    }
+  }
+  LocalFree(descriptor);
+  return reader;
+}
+
 }  // namespace
 
 // The file holds the key sealed by CryptProtectData for this machine; a plain
@@ -48,6 +112,12 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
   if (!content) {
     throw Failure(ExitCode::configuration, "no identity key at '" + key_file.string() +
                                                "'; create one with 'pharos-pulse keygen'");
+  }
+  if (auto reader = other_reader(key_file)) {
+    throw Failure(ExitCode::configuration,
+                  "identity key '" + key_file.string() + "' is readable by " + *reader +
+                      "; allow only SYSTEM and the Administrators (icacls \"" + key_file.string() +
+                      "\" /inheritance:r /grant:r SYSTEM:F Administrators:F)");
   }
   if (content->size() > kMaxKeyFileSize) {
     throw unreadable_key(key_file, "the file is too large for a key");

@@ -121,6 +121,18 @@ class Commands(WindowsTestCase):
             self.assertNotIn(address, ("127.0.0.1", "::1"))
             self.assertFalse(address.lower().startswith("fe80:"), address)
 
+    def test_a_key_that_others_may_read_is_refused(self):
+        self.keygen()
+        # Wine shows a file without a stored security descriptor with an ACL
+        # made from its mode: "other" bits become an entry for Everyone.
+        shared = os.path.join(self.node.dir, "shared_id")
+        shutil.copyfile(self.node.key, shared)
+        os.chmod(shared, 0o644)
+        r = wh.wine(wh.exe(), "--key", wh.windows_path(shared), "--config",
+                    wh.windows_path(self.node.config), "inspect", "--json")
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("is readable by Everyone", r.stderr)
+
     def test_inspect_json_needs_the_key(self):
         r = self.node.run("inspect", "--json")
         self.assertEqual(r.returncode, 78, r)
