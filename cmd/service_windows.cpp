@@ -71,9 +71,10 @@ ExitCode run_install(const ServiceOptions& options, const GlobalOptions& globals
   windows::install_service(service_command_line(globals), options.start == "auto"
                                                               ? windows::StartType::automatic
                                                               : windows::StartType::manual);
-  std::printf("installed the service pharos-pulse (start: %s); start it with "
-              "'sc start pharos-pulse'\n",
-              options.start.c_str());
+  std::printf(
+      "installed the service pharos-pulse (start: %s); start it with "
+      "'sc start pharos-pulse'\n",
+      options.start.c_str());
   return ExitCode::ok;
 }
 

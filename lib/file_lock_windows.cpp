@@ -5,7 +5,6 @@
 #include <windows.h>
 
 #include <cerrno>
-
 #include <system_error>
 
 #include "files.h"

@@ -49,8 +49,9 @@ void write_all(HANDLE file, std::string_view data, const std::filesystem::path& 
 }  // namespace
 
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
-  Handle file(CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                          nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
+  Handle file(CreateFileW(path.c_str(), GENERIC_READ,
+                          FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                          OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
   if (!file.valid()) {
     const DWORD error = GetLastError();
     if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND) return std::nullopt;
@@ -71,8 +72,7 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
 
 // MoveFileExW with MOVEFILE_WRITE_THROUGH returns only once the rename is on
 // disk, which stands in for the fsync of the directory.
-void write_file_atomically(const std::filesystem::path& path, std::string_view data,
-                           mode_t mode) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view data, mode_t mode) {
   std::filesystem::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::filesystem::path temp =
@@ -86,7 +86,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
     write_all(file.get(), data, temp);
     if (!FlushFileBuffers(file.get())) throw file_error("cannot flush", temp);
     if (!file.close()) throw file_error("cannot close", temp);
-    if (!MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    if (!MoveFileExW(temp.c_str(), path.c_str(),
+                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
       throw file_error("cannot rename to", path);
     }
   } catch (...) {

@@ -106,8 +106,8 @@ Identity load_identity(const std::filesystem::path& key_file) {
 void save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite) {
   std::error_code unreachable_counts_as_absent;
-  if (!overwrite &&
-      std::filesystem::exists(std::filesystem::symlink_status(key_file, unreachable_counts_as_absent))) {
+  const auto status = std::filesystem::symlink_status(key_file, unreachable_counts_as_absent);
+  if (!overwrite && std::filesystem::exists(status)) {
     throw Failure(ExitCode::cant_create, "identity key '" + key_file.string() +
                                              "' already exists; use --force to replace it");
   }

@@ -38,15 +38,18 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
   const Closer closer{fd};
 
   struct stat status {};
-  if (::fstat(fd, &status) != 0) throw unreadable_key(key_file, std::generic_category().message(errno));
+  if (::fstat(fd, &status) != 0)
+    throw unreadable_key(key_file, std::generic_category().message(errno));
   if (!S_ISREG(status.st_mode)) throw unreadable_key(key_file, "not a regular file");
   if ((status.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
-    throw Failure(ExitCode::configuration, "identity key '" + name + "' is readable by others (mode " +
-                                               mode + "); run 'chmod 600 " + name + "'");
+    throw Failure(ExitCode::configuration, "identity key '" + name +
+                                               "' is readable by others (mode " + mode +
+                                               "); run 'chmod 600 " + name + "'");
   }
-  if (status.st_size > max_key_file_size) throw unreadable_key(key_file, "the file is too large for a key");
+  if (status.st_size > max_key_file_size)
+    throw unreadable_key(key_file, "the file is too large for a key");
 
   text.resize(static_cast<std::size_t>(status.st_size));
   std::size_t filled = 0;

@@ -1,4 +1,5 @@
 #include <windows.h>
+
 #include <aclapi.h>
 #include <dpapi.h>
 #include <sddl.h>
@@ -33,8 +34,7 @@ class SealedBlob {
 };
 
 DATA_BLOB blob_of(std::string_view data) {
-  return {static_cast<DWORD>(data.size()),
-          reinterpret_cast<BYTE*>(const_cast<char*>(data.data()))};
+  return {static_cast<DWORD>(data.size()), reinterpret_cast<BYTE*>(const_cast<char*>(data.data()))};
 }
 
 // Rights that let an account read the file (or change its ACL to do so).
@@ -72,12 +72,12 @@ std::optional<std::string> other_reader(const std::filesystem::path& key_file) {
   PSID owner = nullptr;
   PACL dacl = nullptr;
   PSECURITY_DESCRIPTOR descriptor = nullptr;
-  const DWORD result = GetNamedSecurityInfoW(
-      key_file.c_str(), SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
-      &owner, nullptr, &dacl, nullptr, &descriptor);
+  const DWORD result = GetNamedSecurityInfoW(key_file.c_str(), SE_FILE_OBJECT,
+                                             OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                                             &owner, nullptr, &dacl, nullptr, &descriptor);
   if (result != ERROR_SUCCESS) {
-    throw unreadable_key(key_file, "cannot read its ACL: " +
-                                       windows::error(result, "").code().message());
+    throw unreadable_key(key_file,
+                         "cannot read its ACL: " + windows::error(result, "").code().message());
   }
   std::optional<std::string> reader;
   if (dacl == nullptr) reader = "everyone (the file has no ACL)";
@@ -137,7 +137,8 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
                                        "; make a new one with 'pharos-pulse keygen --force'");
   }
   text.resize(opened.blob.cbData);
-  text.replace(0, text.size(), reinterpret_cast<const char*>(opened.blob.pbData), opened.blob.cbData);
+  text.replace(0, text.size(), reinterpret_cast<const char*>(opened.blob.pbData),
+               opened.blob.cbData);
 }
 
 // Machine scope: the service runs as SYSTEM, `keygen` as an administrator,
@@ -153,7 +154,8 @@ void write_key_file(const std::filesystem::path& key_file, std::string_view text
   }
   write_file_atomically(
       key_file,
-      std::string_view(reinterpret_cast<const char*>(sealed.blob.pbData), sealed.blob.cbData), 0600);
+      std::string_view(reinterpret_cast<const char*>(sealed.blob.pbData), sealed.blob.cbData),
+      0600);
 }
 
 }  // namespace pulse

@@ -24,7 +24,8 @@ Duration now_on(clockid_t clock) {
 void set_timer(HANDLE timer, Duration delay, Duration period) {
   LARGE_INTEGER due;
   due.QuadPart = -std::max<LONGLONG>(std::chrono::duration_cast<Ticks>(delay).count(), 1);
-  const auto period_ms = static_cast<LONG>(std::chrono::duration_cast<std::chrono::milliseconds>(period).count());
+  const auto period_ms =
+      static_cast<LONG>(std::chrono::duration_cast<std::chrono::milliseconds>(period).count());
   if (!SetWaitableTimer(timer, &due, period_ms, nullptr, nullptr, FALSE)) {
     throw windows::last_error("cannot set a timer");
   }

@@ -1,9 +1,9 @@
-#include "waitable.h"
-
 #include <windows.h>
 
 #include <system_error>
 #include <vector>
+
+#include "waitable.h"
 
 namespace pulse {
 

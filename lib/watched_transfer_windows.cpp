@@ -1,4 +1,6 @@
+// winsock2.h before windows.h, which would bring in the old winsock.h.
 #include <winsock2.h>
+
 #include <windows.h>
 
 #include <algorithm>
@@ -34,8 +36,8 @@ void check(CURLMcode code, const char* what) {
 
 bool any_signalled(const WakeWatch& watch) {
   if (watch.fds.empty()) return false;
-  const DWORD result = WaitForMultipleObjects(static_cast<DWORD>(watch.fds.size()),
-                                              watch.fds.data(), FALSE, 0);
+  const DWORD result =
+      WaitForMultipleObjects(static_cast<DWORD>(watch.fds.size()), watch.fds.data(), FALSE, 0);
   return result < WAIT_OBJECT_0 + watch.fds.size();
 }
 

@@ -1,7 +1,6 @@
 #include "platform/smbios.h"
 
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,8 +22,7 @@ std::string raw_smbios(std::uint8_t major, std::uint8_t minor, const std::string
 // header, then the string set.
 std::string structure(std::uint8_t type, const std::vector<std::uint8_t>& formatted,
                       const std::vector<std::string>& strings) {
-  std::string bytes{static_cast<char>(type), static_cast<char>(4 + formatted.size()), '\x01',
-                    '\0'};
+  std::string bytes{static_cast<char>(type), static_cast<char>(4 + formatted.size()), '\x01', '\0'};
   bytes.append(formatted.begin(), formatted.end());
   for (const auto& text : strings) bytes += text + '\0';
   if (strings.empty()) bytes += '\0';

@@ -31,8 +31,9 @@ std::string smbios_string(std::string_view strings, std::uint8_t index) {
 }
 
 std::optional<std::string> format_uuid(const std::uint8_t* bytes, bool little_endian_fields) {
-  const bool unset = std::all_of(bytes, bytes + kUuidSize, [](std::uint8_t b) { return b == 0; }) ||
-                     std::all_of(bytes, bytes + kUuidSize, [](std::uint8_t b) { return b == 0xff; });
+  const bool unset =
+      std::all_of(bytes, bytes + kUuidSize, [](std::uint8_t b) { return b == 0; }) ||
+      std::all_of(bytes, bytes + kUuidSize, [](std::uint8_t b) { return b == 0xff; });
   if (unset) return std::nullopt;
   std::array<std::uint8_t, kUuidSize> ordered;
   std::copy(bytes, bytes + kUuidSize, ordered.begin());

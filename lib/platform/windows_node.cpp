@@ -45,8 +45,8 @@ std::string product_name(const OSVERSIONINFOEXW& info) {
 
 std::optional<DWORD> registry_dword(const wchar_t* key, const wchar_t* name) {
   DWORD value = 0, size = sizeof value;
-  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_DWORD,
-                   nullptr, &value, &size) != ERROR_SUCCESS) {
+  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_DWORD, nullptr, &value, &size) !=
+      ERROR_SUCCESS) {
     return std::nullopt;
   }
   return value;
@@ -54,13 +54,13 @@ std::optional<DWORD> registry_dword(const wchar_t* key, const wchar_t* name) {
 
 std::optional<std::wstring> registry_string(const wchar_t* key, const wchar_t* name) {
   DWORD size = 0;
-  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_SZ, nullptr,
-                   nullptr, &size) != ERROR_SUCCESS) {
+  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_SZ, nullptr, nullptr, &size) !=
+      ERROR_SUCCESS) {
     return std::nullopt;
   }
   std::wstring value(size / sizeof(wchar_t), L'\0');
-  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_SZ, nullptr,
-                   value.data(), &size) != ERROR_SUCCESS) {
+  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_SZ, nullptr, value.data(), &size) !=
+      ERROR_SUCCESS) {
     return std::nullopt;
   }
   value.resize(value.find(L'\0'));

@@ -1,6 +1,7 @@
 #include "platform/windows_security.h"
 
 #include <windows.h>
+
 #include <sddl.h>
 
 #include "platform/windows_error.h"

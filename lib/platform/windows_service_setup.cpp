@@ -44,8 +44,7 @@ ServiceHandle open_manager(DWORD access) {
 
 // Settings the service works without: a failure to set one is a warning.
 void configure(SC_HANDLE service) {
-  std::wstring description =
-      L"Signed presence (ONLINE, HEARTBEAT, OFFLINE) for a Pharos server";
+  std::wstring description = L"Signed presence (ONLINE, HEARTBEAT, OFFLINE) for a Pharos server";
   SERVICE_DESCRIPTIONW text{description.data()};
   if (!ChangeServiceConfig2W(service, SERVICE_CONFIG_DESCRIPTION, &text)) {
     log::warning("cannot set the service's description: " + last_error_message());
@@ -58,13 +57,11 @@ void configure(SC_HANDLE service) {
   SERVICE_FAILURE_ACTIONS_FLAG on_any_failure{TRUE};
   if (!ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS, &actions) ||
       !ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &on_any_failure)) {
-    log::warning("cannot set the service's recovery actions: " +
-                 last_error_message());
+    log::warning("cannot set the service's recovery actions: " + last_error_message());
   }
   SERVICE_PRESHUTDOWN_INFO preshutdown{kPreshutdownTimeoutMs};
   if (!ChangeServiceConfig2W(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown)) {
-    log::warning("cannot set the service's preshutdown time: " +
-                 last_error_message());
+    log::warning("cannot set the service's preshutdown time: " + last_error_message());
   }
 }
 
