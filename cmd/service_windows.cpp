@@ -9,6 +9,7 @@
 #include "platform/windows_error.h"
 #include "platform/windows_service.h"
 #include "platform/windows_service_setup.h"
+#include "platform/windows_text.h"
 
 namespace pulse::cmd {
 namespace {
@@ -59,9 +60,9 @@ std::wstring service_command_line(const GlobalOptions& globals) {
   if (flags.key_file) add(L"--key", std::filesystem::absolute(*flags.key_file).wstring());
   if (flags.state_dir) add(L"--state-dir", std::filesystem::absolute(*flags.state_dir).wstring());
   if (flags.ca_file) add(L"--ca-file", std::filesystem::absolute(*flags.ca_file).wstring());
-  if (flags.server_url) add(L"--server", std::filesystem::path(*flags.server_url).wstring());
-  if (flags.pinned_pubkey) add(L"--pin", std::filesystem::path(*flags.pinned_pubkey).wstring());
-  if (globals.timeout) add(L"--timeout", std::filesystem::path(*globals.timeout).wstring());
+  if (flags.server_url) add(L"--server", windows::widen(*flags.server_url));
+  if (flags.pinned_pubkey) add(L"--pin", windows::widen(*flags.pinned_pubkey));
+  if (globals.timeout) add(L"--timeout", windows::widen(*globals.timeout));
   if (globals.verbose > 0) line += L" --verbose";
   return line;
 }
