@@ -15,23 +15,15 @@ binaries=("$@")
 [ -x /usr/bin/time ] || { echo "footprint: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 work=$(mktemp -d)
-receiver_pid=
+source "$repo/scripts/lib/receiver.sh"
 cleanup() {
-  [ -n "$receiver_pid" ] && kill "$receiver_pid" 2>/dev/null && wait "$receiver_pid" 2>/dev/null
+  stop_receiver
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-bash "$repo/tests/receiver/make-certs.sh" "$work/certs" >/dev/null
-mkdir -p "$work/keys"
-"${binaries[0]}" keygen --key "$work/pulse_id" --state-dir "$work/state" >/dev/null
-cp "$work/pulse_id.pub" "$work/keys/"
-node "$repo/tests/receiver/receiver.js" --cert "$work/certs/server.pem" \
-  --key "$work/certs/server.key" --keys-dir "$work/keys" --log "$work/log.jsonl" \
-  >"$work/receiver.out" 2>/dev/null &
-receiver_pid=$!
-for _ in $(seq 100); do grep -q port "$work/receiver.out" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/receiver.out")
+prepare_receiver_files "${binaries[0]}"
+start_receiver
 
 cat >"$work/pulse.toml" <<TOML
 [server]

@@ -41,14 +41,6 @@ Metadata collected_metadata(const Settings& settings) {
 
 // Made once and then kept: enrolling again (after a server rebuild) must
 // present the same key.
-Identity ensure_identity(const Settings& settings, const Metadata& metadata) {
-  if (std::filesystem::exists(settings.key_file)) return load_identity(settings.key_file);
-  Identity identity = Identity::generate(default_key_comment(metadata.hostname));
-  save_identity(identity, settings.key_file, false);
-  log::info("created identity key " + settings.key_file.string());
-  return identity;
-}
-
 // The settings this enrollment used. Paths are made absolute, because the
 // daemon reading the file may run from another directory.
 ConfigUpdate settings_update(const Settings& settings) {
@@ -97,7 +89,8 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
   if (!options.no_write_config) check_config_writable(settings.config_file);
   HttpClient client(TransportSettings::from(settings));
   const Metadata metadata = collected_metadata(settings);
-  const Identity identity = ensure_identity(settings, metadata);
+  const Identity identity =
+      load_or_create_identity(settings.key_file, [&metadata] { return metadata.hostname; });
   const Transport post = [&client](const HttpRequest& request) { return client.post(request); };
   const EnrollmentResult result =
       enroll(server, post, identity, token.view(), metadata, Clock::now());
@@ -129,7 +122,8 @@ ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settin
                             const ServerUrl& server) {
   if (!options.no_write_config) check_config_writable(settings.config_file);
   const Metadata metadata = collected_metadata(settings);
-  const Identity identity = ensure_identity(settings, metadata);
+  const Identity identity =
+      load_or_create_identity(settings.key_file, [&metadata] { return metadata.hostname; });
   if (!options.no_write_config) update_config_file(settings.config_file, settings_update(settings));
 
   if (options.json) {

@@ -1,13 +1,12 @@
 #include "config_file.h"
 
-#include <toml++/toml.h>
-
 #include <functional>
 #include <map>
 #include <string>
 
 #include "failure.h"
 #include "metadata.h"
+#include "toml_document.h"
 
 namespace pulse {
 namespace {
@@ -43,6 +42,7 @@ std::string non_empty_string(const toml::node& node, const ConfigError& error) {
 Duration duration_value(const toml::node& node, const ConfigError& error) {
   if (const auto* seconds = node.as_integer()) {
     if (seconds->get() < 0) error.raise("a duration cannot be negative");
+    if (seconds->get() > kLongestDuration.count() / 1000) error.raise("the duration is too long");
     return std::chrono::seconds(seconds->get());
   }
   const auto* text = node.as_string();
@@ -109,14 +109,7 @@ const std::map<std::string, TableSchema, std::less<>>& schema() {
 
 void apply_config_text(std::string_view text, const std::filesystem::path& source,
                        Settings& settings) {
-  toml::table document;
-  try {
-    document = toml::parse(text, source.string());
-  } catch (const toml::parse_error& error) {
-    throw Failure(ExitCode::configuration,
-                  source.string() + ":" + std::to_string(error.source().begin.line) + ": " +
-                      std::string(error.description()));
-  }
+  const toml::table document = parse_toml_document(text, source);
   for (const auto& [table_key, table_node] : document) {
     const std::string table_name(table_key.str());
     auto table_schema = schema().find(table_name);

@@ -1,7 +1,5 @@
 #include "config_writer.h"
 
-#include <toml++/toml.h>
-
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -9,6 +7,7 @@
 
 #include "failure.h"
 #include "files.h"
+#include "toml_document.h"
 
 namespace pulse {
 namespace {
@@ -21,13 +20,7 @@ toml::table parse_existing(const std::filesystem::path& file) {
     throw Failure(ExitCode::configuration, std::string("cannot read config file: ") + error.what());
   }
   if (!text) return {};
-  try {
-    return toml::parse(*text, file.string());
-  } catch (const toml::parse_error& error) {
-    throw Failure(ExitCode::configuration, file.string() + ":" +
-                                               std::to_string(error.source().begin.line) + ": " +
-                                               std::string(error.description()));
-  }
+  return parse_toml_document(*text, file);
 }
 
 void set(toml::table& document, const std::filesystem::path& file, std::string_view table_name,

@@ -40,15 +40,6 @@ struct Connection {
   std::unique_ptr<Spool> spool;
 };
 
-Identity load_or_create_identity(const Settings& settings, const MetadataOptions& metadata) {
-  if (std::filesystem::exists(settings.key_file)) return load_identity(settings.key_file);
-  Identity identity = Identity::generate(default_key_comment(collect_metadata(metadata).hostname));
-  save_identity(identity, settings.key_file, false);
-  log::info("created identity key " + settings.key_file.string() + " (" + identity.fingerprint() +
-            ")");
-  return identity;
-}
-
 std::string signal_name(int signal) {
   switch (signal) {
     case SIGTERM: return "SIGTERM";
@@ -123,7 +114,11 @@ class Daemon {
     auto connection = std::make_unique<Connection>();
     ServerUrl server = parse_server_url(settings.server_url);
     connection->identity = std::make_unique<Identity>(
-        create_key ? load_or_create_identity(settings, metadata_options(settings))
+        create_key ? load_or_create_identity(settings.key_file,
+                                             [&settings] {
+                                               return collect_metadata(metadata_options(settings))
+                                                   .hostname;
+                                             })
                    : load_identity(settings.key_file));
     WakeWatch wake_watch{{signals_.fd(), watchdog_timer_.fd()},
                          [this] { return wake_during_exchange(); }};

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdint>
-#include <limits>
 
 namespace pulse {
 namespace {
@@ -20,7 +19,7 @@ constexpr std::array<Unit, 4> kUnits{{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h
 std::optional<Duration> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::int64_t total = 0;
-  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 2;
+  constexpr std::int64_t kMax = kLongestDuration.count();
   while (!text.empty()) {
     std::int64_t number = 0;
     std::size_t digits = 0;

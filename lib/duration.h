@@ -10,7 +10,13 @@ namespace pulse {
 
 using Duration = std::chrono::milliseconds;
 
-// nullopt for anything but one or more <digits><unit> groups (units ms, s, m, h).
+// 100 years: longer than any setting needs, and short enough that a deadline
+// on a nanosecond clock (which ends 292 years after its epoch) cannot
+// overflow, nor can the sum of two durations.
+constexpr Duration kLongestDuration = std::chrono::hours(24 * 365 * 100);
+
+// nullopt for anything but one or more <digits><unit> groups (units ms, s, m,
+// h) adding up to at most kLongestDuration.
 std::optional<Duration> parse_duration(std::string_view text);
 
 // The shortest form parse_duration reads back: "1h30m", "250ms", "0s".

@@ -92,6 +92,10 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
   fsync_directory(dir);
 }
 
+bool is_atomic_write_temp_file(std::string_view name) {
+  return name.starts_with(".") && name.ends_with(".tmp");
+}
+
 void create_directories(const std::filesystem::path& dir, mode_t mode) {
   if (dir.empty() || std::filesystem::is_directory(dir)) return;
   create_directories(dir.parent_path(), mode);

@@ -20,6 +20,10 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
 void write_file_atomically(const std::filesystem::path& path, std::string_view data,
                            mode_t mode);
 
+// Whether `name` is one of the temp files write_file_atomically makes: one
+// that outlives its writer was left by a crash before the rename.
+bool is_atomic_write_temp_file(std::string_view name);
+
 // Creates `dir` and missing parents with `mode`; existing ones are left alone.
 void create_directories(const std::filesystem::path& dir, mode_t mode);
 

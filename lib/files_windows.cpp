@@ -107,6 +107,10 @@ void create_directories(const std::filesystem::path& dir, mode_t mode) {
   }
 }
 
+bool is_atomic_write_temp_file(std::string_view name) {
+  return name.starts_with(".") && name.ends_with(".tmp");
+}
+
 int open_for_reading(const std::filesystem::path& path) {
   return _wopen(path.c_str(), _O_RDONLY | _O_BINARY | _O_NOINHERIT);
 }

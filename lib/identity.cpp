@@ -8,6 +8,7 @@
 #include "failure.h"
 #include "files.h"
 #include "key_file.h"
+#include "log.h"
 #include "openssh_key.h"
 
 namespace pulse {
@@ -128,6 +129,15 @@ void save_identity(const Identity& identity, const std::filesystem::path& key_fi
 
 std::string default_key_comment(std::string_view hostname) {
   return "pharos-pulse@" + std::string(hostname);
+}
+
+Identity load_or_create_identity(const std::filesystem::path& key_file,
+                                 const std::function<std::string()>& hostname) {
+  if (std::filesystem::exists(key_file)) return load_identity(key_file);
+  Identity identity = Identity::generate(default_key_comment(hostname()));
+  save_identity(identity, key_file, false);
+  log::info("created identity key " + key_file.string() + " (" + identity.fingerprint() + ")");
+  return identity;
 }
 
 }  // namespace pulse

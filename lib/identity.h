@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -102,5 +103,10 @@ void save_identity(const Identity& identity, const std::filesystem::path& key_fi
 
 // The default comment: "pharos-pulse@HOST".
 std::string default_key_comment(std::string_view hostname);
+
+// The key at <key_file>, or a new one (commented with `hostname()`) saved
+// there and logged with its fingerprint, for the commands that may create it.
+Identity load_or_create_identity(const std::filesystem::path& key_file,
+                                 const std::function<std::string()>& hostname);
 
 }  // namespace pulse

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,9 @@ std::string with_time_separators(std::string timestamp, char from, char to) {
   }
   return timestamp;
 }
+// A live write holds its temp file for milliseconds; one this old belongs to
+// a writer killed before its rename, and nobody will ever finish it.
+constexpr auto kStaleTempFileAge = std::chrono::hours(1);
 
 bool is_event_file(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
@@ -84,6 +88,22 @@ void Spool::add(const StoredEvent& event) {
                  " events (spool.max_events); dropped the oldest, " +
                  files[i].filename().string());
     remove(files[i]);
+  }
+  remove_stale_temp_files();
+}
+
+void Spool::remove_stale_temp_files() const {
+  const auto stale_before = std::filesystem::file_time_type::clock::now() - kStaleTempFileAge;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
+    if (!entry.is_regular_file() || !is_atomic_write_temp_file(entry.path().filename().string())) {
+      continue;
+    }
+    const auto written = entry.last_write_time(error);
+    if (error || written >= stale_before) continue;
+    if (std::filesystem::remove(entry.path(), error)) {
+      log::warning("removed '" + entry.path().string() + "', left by an interrupted spool write");
+    }
   }
 }
 

@@ -22,7 +22,8 @@ class Spool {
   Spool(std::filesystem::path dir, std::size_t max_events);
 
   // Writes the event atomically; past max_events the oldest are dropped with
-  // a warning. Throws std::system_error when the spool cannot be written.
+  // a warning, and temp files left by a crashed writer are removed. Throws
+  // std::system_error when the spool cannot be written.
   void add(const StoredEvent& event);
 
   // Spooled event files, oldest first.
@@ -38,6 +39,8 @@ class Spool {
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
+  void remove_stale_temp_files() const;
+
   std::filesystem::path dir_;
   std::size_t max_events_;
 };

@@ -10,26 +10,16 @@ binary=${1:-$repo/build-static/pharos-pulse}
 [ -x "$binary" ] || { echo "demo: no binary at $binary; run scripts/build-static.sh first" >&2; exit 1; }
 
 work=$(mktemp -d)
-receiver_pid=
+source "$repo/scripts/lib/receiver.sh"
 cleanup() {
-  [ -n "$receiver_pid" ] && kill "$receiver_pid" 2>/dev/null && wait "$receiver_pid" 2>/dev/null
+  stop_receiver
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-bash "$repo/tests/receiver/make-certs.sh" "$work/certs" >/dev/null
-mkdir -p "$work/keys"
-"$binary" keygen --key "$work/pulse_id" --state-dir "$work/state" >/dev/null
-cp "$work/pulse_id.pub" "$work/keys/"
+prepare_receiver_files "$binary"
+start_receiver
 
-node "$repo/tests/receiver/receiver.js" --cert "$work/certs/server.pem" \
-  --key "$work/certs/server.key" --keys-dir "$work/keys" --log "$work/received.jsonl" \
-  >"$work/receiver.out" 2>"$work/receiver.err" &
-receiver_pid=$!
-for _ in $(seq 50); do grep -q port "$work/receiver.out" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$work/receiver.out")
-
-printf 'interval = "2s"\n' >/dev/null
 cat >"$work/pulse.toml" <<TOML
 [server]
 url = "https://127.0.0.1:$port"

@@ -28,6 +28,9 @@ packages=(
   mandoc zsh fish bash-completion file
   # Service checks (systemd-analyze verify) and footprint measurements.
   systemd time
+  # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
+  # runtimes, and llvm-symbolizer for readable stack traces.
+  clang-14 libclang-rt-14-dev llvm
   # Windows cross build (scripts/build-windows.sh) and its tests under Wine
   # (scripts/test-windows.sh): the POSIX-threads MinGW-w64 compiler, since the
   # win32 thread model has no std::mutex.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "files.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -18,24 +19,7 @@ using pulse::OutcomeKind;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pulse-delivery-test-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using pulse::test::TempDir;
 
 // Answers each delivery with the next scripted outcome (delivered once the
 // script runs out) and records the events it was given.
@@ -89,7 +73,7 @@ using Ids = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("delivery: the spool goes first, oldest first, then the new event", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event(2, "b"));
   spool.add(event(1, "a"));
@@ -104,7 +88,7 @@ TEST_CASE("delivery: the spool goes first, oldest first, then the new event", "[
 }
 
 TEST_CASE("delivery: an unavailable new event is spooled", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   ScriptedChannel channel({OutcomeKind::unavailable});
   const pulse::Outcome outcome = pulse::deliver_in_order(channel, &spool, event(1, "a"));
@@ -115,7 +99,7 @@ TEST_CASE("delivery: an unavailable new event is spooled", "[delivery]") {
 }
 
 TEST_CASE("delivery: a blocked spool stops delivery and keeps the order", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event(1, "a"));
   spool.add(event(2, "b"));
@@ -128,7 +112,7 @@ TEST_CASE("delivery: a blocked spool stops delivery and keeps the order", "[deli
 }
 
 TEST_CASE("delivery: refused or protocol answers drop a spooled event", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event(1, "a"));
   spool.add(event(2, "b"));
@@ -140,7 +124,7 @@ TEST_CASE("delivery: refused or protocol answers drop a spooled event", "[delive
 }
 
 TEST_CASE("delivery: a refused new event is not spooled", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   for (OutcomeKind kind : {OutcomeKind::refused, OutcomeKind::protocol}) {
     ScriptedChannel channel({kind});
@@ -150,7 +134,7 @@ TEST_CASE("delivery: a refused new event is not spooled", "[delivery]") {
 }
 
 TEST_CASE("delivery: corrupt spool files are skipped, not retried", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event(1, "a"));
   spool.add(event(2, "b"));
@@ -168,7 +152,7 @@ TEST_CASE("delivery: corrupt spool files are skipped, not retried", "[delivery]"
 }
 
 TEST_CASE("delivery: deliver_spool reports the blocking outcome", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   ScriptedChannel idle;
   CHECK_FALSE(pulse::deliver_spool(idle, spool));
@@ -183,7 +167,7 @@ TEST_CASE("delivery: deliver_spool reports the blocking outcome", "[delivery]") 
 
 TEST_CASE("delivery: without a spool only the event is sent and nothing is written",
           "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event(1, "a"));
   ScriptedChannel channel({OutcomeKind::unavailable});
@@ -195,7 +179,7 @@ TEST_CASE("delivery: without a spool only the event is sent and nothing is writt
 }
 
 TEST_CASE("delivery: an event that cannot be spooled says it is lost", "[delivery]") {
-  TempDir dir;
+  TempDir dir{"pulse-delivery-test"};
   {
     std::ofstream out(dir / "spool");
     out << "a file where the directory should be";

@@ -31,3 +31,14 @@ TEST_CASE("formatting reads back", "[duration]") {
     CHECK(parse_duration(format_duration(d)) == d);
   }
 }
+
+TEST_CASE("a duration is at most 100 years, so deadlines in nanoseconds cannot overflow",
+          "[duration]") {
+  CHECK(parse_duration("876000h") == pulse::kLongestDuration);
+  CHECK(parse_duration("875999h59m59s1000ms") == pulse::kLongestDuration);
+  CHECK_FALSE(parse_duration("876000h1ms"));
+  CHECK_FALSE(parse_duration("2562048h"));
+  // A deadline after ten years of uptime (UBSan reports an overflow).
+  const auto ten_years_up = std::chrono::steady_clock::time_point{} + 24h * 365 * 10;
+  CHECK((ten_years_up + pulse::kLongestDuration) - ten_years_up == pulse::kLongestDuration);
+}

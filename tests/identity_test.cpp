@@ -15,6 +15,7 @@
 #include "encoding.h"
 #include "failure.h"
 #include "files.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -23,24 +24,7 @@ using pulse::ExitCode;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pulse-identity-test-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using pulse::test::TempDir;
 
 // Runs a shell command, which must succeed, and returns what it printed.
 std::string run(const std::string& command) {
@@ -106,7 +90,7 @@ std::string load_prefix(const fs::path& key_file) {
 }  // namespace
 
 TEST_CASE("a key made by ssh-keygen loads as ssh-keygen sees it", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   run("ssh-keygen -q -t ed25519 -N '' -C comment -f " + key.string());
 
@@ -117,7 +101,7 @@ TEST_CASE("a key made by ssh-keygen loads as ssh-keygen sees it", "[identity]") 
 }
 
 TEST_CASE("a saved key is read by ssh-keygen", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "etc/pharos/pulse_id";
   const pulse::Identity identity = pulse::Identity::generate("pharos-pulse@web-01");
   pulse::save_identity(identity, key, false);
@@ -135,7 +119,7 @@ TEST_CASE("a saved key is read by ssh-keygen", "[identity]") {
 }
 
 TEST_CASE("a saved key loads back unchanged", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const pulse::Identity identity = pulse::Identity::generate("");
   pulse::save_identity(identity, dir / "k", false);
   const pulse::Identity back = pulse::load_identity(dir / "k");
@@ -145,7 +129,7 @@ TEST_CASE("a saved key loads back unchanged", "[identity]") {
 }
 
 TEST_CASE("a key readable by group or others is refused", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   pulse::save_identity(pulse::Identity::generate("c"), key, false);
   const auto [mode, text] = GENERATE(table<mode_t, const char*>({{0644, "0644"}, {0640, "0640"}}));
@@ -158,7 +142,7 @@ TEST_CASE("a key readable by group or others is refused", "[identity]") {
 }
 
 TEST_CASE("a missing key file is refused with how to create one", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const Refusal refusal = load_refusal(dir / "none");
   CHECK(refusal.code == ExitCode::configuration);
   CHECK(refusal.message == "no identity key at '" + (dir / "none").string() +
@@ -166,7 +150,7 @@ TEST_CASE("a missing key file is refused with how to create one", "[identity]") 
 }
 
 TEST_CASE("an encrypted key is refused with how to decrypt it", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   run("ssh-keygen -q -t ed25519 -N secretpass -f " + key.string());
 
@@ -178,7 +162,7 @@ TEST_CASE("an encrypted key is refused with how to decrypt it", "[identity]") {
 }
 
 TEST_CASE("keys of other types are refused naming the type", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   const auto [arguments, reason] = GENERATE(table<const char*, const char*>({
       {"-t rsa -b 1024 -m PEM", "not an OpenSSH key but a PEM RSA key; RSA keys are not supported"},
@@ -194,7 +178,7 @@ TEST_CASE("keys of other types are refused naming the type", "[identity]") {
 }
 
 TEST_CASE("malformed key files are refused", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   run("ssh-keygen -q -t ed25519 -N '' -f " + key.string());
   const std::string whole = read(key);
@@ -222,7 +206,7 @@ TEST_CASE("malformed key files are refused", "[identity]") {
 }
 
 TEST_CASE("an existing key is replaced only when asked", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   const pulse::Identity first = pulse::Identity::generate("first");
   const pulse::Identity second = pulse::Identity::generate("second");
@@ -243,7 +227,7 @@ TEST_CASE("an existing key is replaced only when asked", "[identity]") {
 }
 
 TEST_CASE("signatures verify against the public key", "[identity]") {
-  TempDir dir;
+  TempDir dir{"pulse-identity-test"};
   const fs::path key = dir / "k";
   run("ssh-keygen -q -t ed25519 -N '' -f " + key.string());
   const pulse::Identity identity = pulse::load_identity(key);

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -12,30 +13,13 @@
 #include <vector>
 
 #include "files.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/pulse-spool-test-XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using pulse::test::TempDir;
 
 pulse::StoredEvent event_at(const std::string& timestamp, const std::string& id,
                             const std::string& kind = "HEARTBEAT") {
@@ -91,7 +75,7 @@ TEST_CASE("spool: parse_spool_file refuses malformed files", "[spool]") {
 
 TEST_CASE("spool: add writes one private file per event, pending lists them oldest first",
           "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 1000);
   CHECK(spool.pending().empty());  // no directory yet
   const auto second = event_at("2026-11-28T10:52:30.000Z", "bbb");
@@ -120,7 +104,7 @@ TEST_CASE("spool: add writes one private file per event, pending lists them olde
 }
 
 TEST_CASE("spool: temp files, corrupt files and other entries are not pending", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event_at("2026-11-28T10:52:29.123Z", "abc"));
   write_raw(dir / "spool" / ".2026-11-28T10:52:30.000Z-tmp.json", "{}");
@@ -131,8 +115,24 @@ TEST_CASE("spool: temp files, corrupt files and other entries are not pending", 
         std::vector<std::string>{"2026-11-28T10:52:29.123Z-abc.json"});
 }
 
+TEST_CASE("spool: add removes temp files a crashed writer left, not a live writer's", "[spool]") {
+  TempDir dir{"pulse-spool-test"};
+  pulse::Spool spool(dir / "spool", 1000);
+  spool.add(event_at("2026-11-28T10:52:29.123Z", "abc"));
+  const fs::path crashed = dir / "spool" / ".2026-11-28T10:52:30.000Z-c.json.AbCdEfGh.tmp";
+  const fs::path live = dir / "spool" / ".2026-11-28T10:52:31.000Z-l.json.IjKlMnOp.tmp";
+  write_raw(crashed, R"({"event":"HEART)");
+  write_raw(live, R"({"event":"HEART)");
+  fs::last_write_time(crashed, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  spool.add(event_at("2026-11-28T10:52:32.000Z", "def"));
+  CHECK_FALSE(fs::exists(crashed));
+  CHECK(fs::exists(live));
+  CHECK(names(spool.pending()) == std::vector<std::string>{"2026-11-28T10:52:29.123Z-abc.json",
+                                                           "2026-11-28T10:52:32.000Z-def.json"});
+}
+
 TEST_CASE("spool: past max_events the oldest are dropped", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 3);
   for (int i = 0; i < 5; ++i) {
     spool.add(event_at("2026-11-28T10:52:2" + std::to_string(i) + ".000Z", "e" + std::to_string(i)));
@@ -143,7 +143,7 @@ TEST_CASE("spool: past max_events the oldest are dropped", "[spool]") {
 }
 
 TEST_CASE("spool: a corrupt file is moved aside and not returned", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event_at("2026-11-28T10:52:29.123Z", "abc"));
   const fs::path file = spool.pending().front();
@@ -156,7 +156,7 @@ TEST_CASE("spool: a corrupt file is moved aside and not returned", "[spool]") {
 }
 
 TEST_CASE("spool: a corrupt file that cannot be moved aside is still skipped", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event_at("2026-11-28T10:52:29.123Z", "abc"));
   const fs::path file = spool.pending().front();
@@ -170,21 +170,21 @@ TEST_CASE("spool: a corrupt file that cannot be moved aside is still skipped", "
 }
 
 TEST_CASE("spool: a file gone meanwhile reads as nothing", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 1000);
   CHECK_FALSE(spool.read(dir / "spool" / "2026-11-28T10:52:29.123Z-abc.json"));
   CHECK_FALSE(fs::exists(dir / "spool" / "2026-11-28T10:52:29.123Z-abc.json.corrupt"));
 }
 
 TEST_CASE("spool: an unwritable spool throws system_error", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   write_raw(dir / "spool", "a file where the directory should be");
   pulse::Spool spool(dir / "spool", 1000);
   CHECK_THROWS_AS(spool.add(event_at("2026-11-28T10:52:29.123Z", "abc")), std::system_error);
 }
 
 TEST_CASE("spool: the spool lock is exclusive", "[spool]") {
-  TempDir dir;
+  TempDir dir{"pulse-spool-test"};
   const fs::path path = dir / "state" / "spool.lock";
   {
     pulse::FileLock first(path, true);

@@ -133,8 +133,11 @@ class Receiver:
         try:
             self.port = int(json.loads(line)["port"])
         except (ValueError, KeyError, TypeError):
+            self.proc.kill()
+            self.proc.wait()
+            stderr = self.stderr()
             self.stop()
-            raise RuntimeError("receiver did not start: %r; stderr: %s" % (line, self.stderr()))
+            raise RuntimeError("receiver did not start: %r; stderr: %s" % (line, stderr))
         return self
 
     def _read_line(self, timeout):
@@ -147,6 +150,7 @@ class Receiver:
         return result[0]
 
     def stop(self):
+        """Stops the receiver and removes its temporary directory (keys, log, stderr)."""
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -159,13 +163,13 @@ class Receiver:
         if getattr(self, "_stderr", None):
             self._stderr.close()
             self._stderr = None
+        shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
         self.stop()
-        shutil.rmtree(self._tmp, ignore_errors=True)
         return False
 
     def stderr(self):
