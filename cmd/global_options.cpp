@@ -1,5 +1,6 @@
 #include "global_options.h"
 
+#include "default_paths.h"
 #include "failure.h"
 #include "log.h"
 
@@ -8,9 +9,11 @@ namespace pulse::cmd {
 void register_global_options(CLI::App& app, GlobalOptions& options) {
   auto& flags = options.flags;
   app.option_defaults()->group("Global options");
-  app.add_option("--config", flags.config_file, "Config file (default /etc/pharos/pulse.toml)")
+  app.add_option("--config", flags.config_file,
+                 "Config file (default " + default_config_file().string() + ")")
       ->type_name("FILE");
-  app.add_option("--key", flags.key_file, "Identity key (default /etc/pharos/pulse_id)")
+  app.add_option("--key", flags.key_file,
+                 "Identity key (default " + default_key_file().string() + ")")
       ->type_name("FILE");
   app.add_option("--server", flags.server_url, "Server base URL (https://HOST[:PORT][/PREFIX])")
       ->type_name("URL");
@@ -18,7 +21,8 @@ void register_global_options(CLI::App& app, GlobalOptions& options) {
       ->type_name("FILE");
   app.add_option("--pin", flags.pinned_pubkey, "Server public-key pin (sha256//BASE64[;…])")
       ->type_name("PIN");
-  app.add_option("--state-dir", flags.state_dir, "State directory (default /var/lib/pharos-pulse)")
+  app.add_option("--state-dir", flags.state_dir,
+                 "State directory (default " + default_state_dir().string() + ")")
       ->type_name("DIR");
   app.add_option("--timeout", options.timeout, "Request timeout, e.g. 10s (default 10s)")
       ->type_name("D");

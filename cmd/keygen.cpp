@@ -21,8 +21,9 @@ ExitCode run_keygen(const KeygenOptions& options, const GlobalOptions& globals) 
       default_key_comment(collect_metadata(metadata_options(settings)).hostname));
   Identity identity = Identity::generate(std::move(comment));
   save_identity(identity, settings.key_file, options.force);
-  std::printf("wrote %s\nwrote %s.pub\nfingerprint %s\n", settings.key_file.c_str(),
-              settings.key_file.c_str(), identity.fingerprint().c_str());
+  const std::string key_file = settings.key_file.string();
+  std::printf("wrote %s\nwrote %s.pub\nfingerprint %s\n", key_file.c_str(), key_file.c_str(),
+              identity.fingerprint().c_str());
   return ExitCode::ok;
 }
 

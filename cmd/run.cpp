@@ -3,6 +3,9 @@
 
 #include "commands.h"
 #include "daemon.h"
+#ifdef _WIN32
+#include "platform/windows_service.h"
+#endif
 
 namespace pulse::cmd {
 namespace {
@@ -28,7 +31,15 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& globals) {
   DaemonOverrides overrides{duration_flag(options.interval, "--interval", false),
                             duration_flag(options.jitter, "--jitter", true),
                             duration_flag(options.shutdown_timeout, "--shutdown-timeout", false)};
-  return run_daemon([&globals] { return resolve_settings(globals, SettingsFor::daemon); }, overrides);
+  const auto daemon = [&] {
+    return run_daemon([&globals] { return resolve_settings(globals, SettingsFor::daemon); },
+                      overrides);
+  };
+#ifdef _WIN32
+  return windows::run_as_service_or_in_console(daemon);
+#else
+  return daemon();
+#endif
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "config_writer.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -71,7 +69,7 @@ void check_config_writable(const std::filesystem::path& file) {
   std::filesystem::path dir = std::filesystem::absolute(directory_of(file));
   std::error_code error;
   while (!std::filesystem::exists(dir, error) && dir.has_relative_path()) dir = dir.parent_path();
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+  if (!can_create_files_in(dir)) {
     throw Failure(ExitCode::cant_create, "cannot write config file '" + file.string() + "': '" +
                                              dir.string() + "': " + std::strerror(errno) +
                                              "; run as root, choose another file with --config "

@@ -1,10 +1,8 @@
 #include "daemon.h"
 
-#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <iterator>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -19,6 +17,7 @@
 #include "signal_inbox.h"
 #include "spool.h"
 #include "timer.h"
+#include "waitable.h"
 
 namespace pulse {
 namespace {
@@ -135,7 +134,7 @@ class Daemon {
   Duration now() const { return system_clocks().boottime(); }
 
   // Sleeps until a signal, the next event, a watchdog ping or a clock change
-  // (a resume) is due: a single poll with no timeout, so an idle daemon
+  // (a resume) is due: a single wait with no timeout, so an idle daemon
   // makes no system calls at all.
   void wait() {
     publish_status();
@@ -143,13 +142,8 @@ class Daemon {
     if (retry_at_) deadline = std::min(deadline, *retry_at_);
     event_timer_.fire_at(deadline);
 
-    pollfd fds[] = {{signals_.fd(), POLLIN, 0},
-                    {event_timer_.fd(), POLLIN, 0},
-                    {watchdog_timer_.fd(), POLLIN, 0},
-                    {clock_change_timer_.fd(), POLLIN, 0}};
-    if (::poll(fds, std::size(fds), -1) < 0 && errno != EINTR) {
-      throw std::system_error(errno, std::generic_category(), "poll");
-    }
+    wait_for_any(
+        {signals_.fd(), event_timer_.fd(), watchdog_timer_.fd(), clock_change_timer_.fd()});
     service_watchdog();
     take_signals();
     event_timer_.acknowledge();

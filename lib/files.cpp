@@ -102,6 +102,14 @@ void create_directories(const std::filesystem::path& dir, mode_t mode) {
   if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) throw errno_error("cannot create directory", dir);
 }
 
+int open_for_reading(const std::filesystem::path& path) {
+  return ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+bool can_create_files_in(const std::filesystem::path& dir) {
+  return ::access(dir.c_str(), W_OK | X_OK) == 0;
+}
+
 std::string describe_file_error(const std::filesystem::path& path, const std::error_code& error) {
   return "'" + path.string() + "': " + error.message();
 }

@@ -27,6 +27,14 @@ bool is_atomic_write_temp_file(std::string_view name);
 // Creates `dir` and missing parents with `mode`; existing ones are left alone.
 void create_directories(const std::filesystem::path& dir, mode_t mode);
 
+// Opens `path` read-only (not inherited by child processes): a descriptor, or
+// -1 with errno set.
+int open_for_reading(const std::filesystem::path& path);
+
+// Whether this process may create files in the directory `dir` (errno set
+// when not).
+bool can_create_files_in(const std::filesystem::path& dir);
+
 // "'path': reason" for messages about a failed file operation.
 std::string describe_file_error(const std::filesystem::path& path, const std::error_code& error);
 

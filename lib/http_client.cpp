@@ -1,7 +1,9 @@
 #include "http_client.h"
 
 #include <curl/curl.h>
+#ifndef _WIN32
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -75,6 +77,10 @@ TransportSettings TransportSettings::from(const Settings& settings) {
 }
 
 std::filesystem::path find_system_ca_bundle() {
+#ifdef _WIN32
+  // Schannel verifies against the Windows certificate store itself.
+  return {};
+#else
   ensure_curl_initialised();
   std::vector<std::filesystem::path> candidates;
   // libcurl 7.84+ reports the bundle it was built with.
@@ -100,6 +106,7 @@ std::filesystem::path find_system_ca_bundle() {
   for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
   throw Failure(ExitCode::configuration,
                 "no CA bundle found (looked in " + looked + "); set server.ca_file or --ca-file");
+#endif
 }
 
 HttpClient::HttpClient(TransportSettings settings, WakeWatch wake_watch)
@@ -124,7 +131,7 @@ HttpClient::HttpClient(TransportSettings settings, WakeWatch wake_watch)
       content->find("-----BEGIN TRUSTED CERTIFICATE-----") == std::string::npos) {
     throw Failure(ExitCode::configuration, named + " holds no PEM certificate");
   }
-  ca_bundle_ = settings_.ca_file;
+  ca_bundle_ = settings_.ca_file.string();
 }
 
 void HttpClient::end_all_by(SteadyClock::time_point deadline, std::string name) {
@@ -141,7 +148,7 @@ TimeLimit HttpClient::time_limit() const {
 }
 
 const std::string& HttpClient::tls_ca_bundle() const {
-  if (ca_bundle_.empty()) ca_bundle_ = find_system_ca_bundle();
+  if (ca_bundle_.empty()) ca_bundle_ = find_system_ca_bundle().string();
   return ca_bundle_;
 }
 

@@ -12,6 +12,7 @@
 #include "outcome.h"
 #include "settings.h"
 #include "signed_request.h"
+#include "waitable.h"
 
 namespace pulse {
 
@@ -30,7 +31,7 @@ struct TransportSettings {
 // must consume what made it readable (or the wait would spin) and returns
 // true to abort the exchange.
 struct WakeWatch {
-  std::vector<int> fds;
+  std::vector<Waitable> fds;
   std::function<bool()> on_wake;
 };
 
@@ -76,7 +77,8 @@ class HttpClient {
 };
 
 // The trust store when server.ca_file is not set: the bundle libcurl was
-// built with if present, else the first of the usual distribution paths.
+// built with if present, else the first of the usual distribution paths. On
+// Windows none: empty, and Schannel uses the system's certificate store.
 std::filesystem::path find_system_ca_bundle();
 
 }  // namespace pulse

@@ -1,17 +1,13 @@
 #include "identity.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
 #include <stdexcept>
 #include <system_error>
 
 #include "failure.h"
 #include "files.h"
+#include "key_file.h"
 #include "log.h"
 #include "openssh_key.h"
 
@@ -19,62 +15,18 @@ namespace pulse {
 namespace {
 
 constexpr std::string_view key_type = "ssh-ed25519";
-// Far above an Ed25519 key file (about 400 bytes): a wrong path must not pull
-// a large file into memory.
-constexpr off_t max_key_file_size = 64 * 1024;
 
 void put_string(std::string& out, std::string_view data) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(data.size() >> shift));
   out.append(data);
 }
 
-struct Closer {
-  int fd;
-  ~Closer() { ::close(fd); }
-};
+}  // namespace
 
-Failure unreadable(const std::filesystem::path& key_file, const std::string& reason) {
+Failure unreadable_key(const std::filesystem::path& key_file, const std::string& reason) {
   return Failure(ExitCode::configuration,
                  "cannot read identity key '" + key_file.string() + "': " + reason);
 }
-
-// Reads through one descriptor, so the mode check and the read see the same
-// file, into a buffer sized once, so no unwiped copy of the key is freed.
-void read_key_file(const std::filesystem::path& key_file, std::string& text) {
-  const std::string name = key_file.string();
-  // O_NONBLOCK: a FIFO at the key path must not hang the open.
-  const int fd = ::open(key_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0 && errno == ENOENT) {
-    throw Failure(ExitCode::configuration,
-                  "no identity key at '" + name + "'; create one with 'pharos-pulse keygen'");
-  }
-  if (fd < 0) throw unreadable(key_file, std::generic_category().message(errno));
-  const Closer closer{fd};
-
-  struct stat status {};
-  if (::fstat(fd, &status) != 0) throw unreadable(key_file, std::generic_category().message(errno));
-  if (!S_ISREG(status.st_mode)) throw unreadable(key_file, "not a regular file");
-  if ((status.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
-    throw Failure(ExitCode::configuration, "identity key '" + name + "' is readable by others (mode " +
-                                               mode + "); run 'chmod 600 " + name + "'");
-  }
-  if (status.st_size > max_key_file_size) throw unreadable(key_file, "the file is too large for a key");
-
-  text.resize(static_cast<std::size_t>(status.st_size));
-  std::size_t filled = 0;
-  while (filled < text.size()) {
-    const ssize_t got = ::read(fd, text.data() + filled, text.size() - filled);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw unreadable(key_file, std::generic_category().message(errno));
-    if (got == 0) break;
-    filled += static_cast<std::size_t>(got);
-  }
-  text.resize(filled);
-}
-
-}  // namespace
 
 void ensure_sodium() {
   static const bool ready = sodium_init() >= 0;
@@ -145,17 +97,18 @@ Identity load_identity(const std::filesystem::path& key_file) {
   try {
     return parse_openssh_private_key(*text);
   } catch (const EncryptedKeyError& error) {
-    throw unreadable(key_file, std::string(error.what()) + " (ssh-keygen -p -N '' -f " +
+    throw unreadable_key(key_file, std::string(error.what()) + " (ssh-keygen -p -N '' -f " +
                                    key_file.string() + ")");
   } catch (const KeyFormatError& error) {
-    throw unreadable(key_file, error.what());
+    throw unreadable_key(key_file, error.what());
   }
 }
 
 void save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite) {
-  struct stat status {};
-  if (!overwrite && ::lstat(key_file.c_str(), &status) == 0) {
+  std::error_code unreachable_counts_as_absent;
+  const auto status = std::filesystem::symlink_status(key_file, unreachable_counts_as_absent);
+  if (!overwrite && std::filesystem::exists(status)) {
     throw Failure(ExitCode::cant_create, "identity key '" + key_file.string() +
                                              "' already exists; use --force to replace it");
   }
@@ -167,7 +120,7 @@ void save_identity(const Identity& identity, const std::filesystem::path& key_fi
     create_directories(key_file.parent_path(), 0700);
     // The public half first, so a private key on disk always has its .pub.
     write_file_atomically(public_file, identity.public_line() + "\n", 0644);
-    write_file_atomically(key_file, *text, 0600);
+    write_key_file(key_file, *text);
   } catch (const std::system_error& error) {
     throw Failure(ExitCode::cant_create,
                   "cannot write identity key '" + key_file.string() + "': " + error.what());

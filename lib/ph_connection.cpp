@@ -1,7 +1,11 @@
 #include "ph_connection.h"
 
 #include <curl/curl.h>
+#ifdef _WIN32
+#include <winsock2.h>
+#else
 #include <poll.h>
+#endif
 
 #include <system_error>
 

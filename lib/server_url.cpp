@@ -1,6 +1,10 @@
 #include "server_url.h"
 
+#ifdef _WIN32
+#include <ws2tcpip.h>
+#else
 #include <arpa/inet.h>
+#endif
 #include <curl/curl.h>
 
 #include <memory>

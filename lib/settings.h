@@ -9,13 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "default_paths.h"
 #include "duration.h"
 #include "metadata.h"
 
 namespace pulse {
 
 struct Settings {
-  std::filesystem::path config_file = "/etc/pharos/pulse.toml";
+  std::filesystem::path config_file = default_config_file();
   bool config_file_found = false;
 
   std::string server_url;             // empty: none configured
@@ -24,7 +25,7 @@ struct Settings {
   Duration timeout = std::chrono::seconds(10);
   std::string proxy;                  // empty: the standard proxy variables
 
-  std::filesystem::path key_file = "/etc/pharos/pulse_id";
+  std::filesystem::path key_file = default_key_file();
   std::string hostname;               // empty: the system host name
   std::string node_id;
 
@@ -32,7 +33,7 @@ struct Settings {
   Duration heartbeat_jitter = std::chrono::minutes(5);
   Duration shutdown_timeout = std::chrono::seconds(5);
 
-  std::filesystem::path state_dir = "/var/lib/pharos-pulse";
+  std::filesystem::path state_dir = default_state_dir();
   std::size_t spool_max_events = 1000;
   std::string platform = "auto";
 

@@ -1,11 +1,22 @@
 // Signals as readable events (signalfd), so the daemon's single poll loop
-// sees them and no handler runs at an arbitrary point.
+// sees them and no handler runs at an arbitrary point. On Windows the console
+// and service control handlers deliver the same requests under the same
+// signal numbers (see platform/windows_control_inbox.h).
 #pragma once
 
 #include <initializer_list>
 #include <vector>
 
+#include "waitable.h"
+
 namespace pulse {
+
+#ifdef _WIN32
+// Windows has neither; the service control codes that stand for them
+// (PARAMCHANGE: reload, 128: heartbeat now) arrive under these numbers.
+inline constexpr int SIGHUP = 1;
+inline constexpr int SIGUSR1 = 10;
+#endif
 
 class SignalInbox {
  public:
@@ -15,12 +26,12 @@ class SignalInbox {
   SignalInbox& operator=(const SignalInbox&) = delete;
   ~SignalInbox();
 
-  int fd() const { return fd_; }
+  Waitable fd() const { return fd_; }
   // Signals that arrived since the last call; never blocks.
   std::vector<int> take();
 
  private:
-  int fd_ = -1;
+  Waitable fd_{};
 };
 
 }  // namespace pulse

@@ -1,11 +1,7 @@
 #include "spool.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
+#include <array>
 #include <chrono>
 #include <system_error>
 
@@ -20,6 +16,21 @@ namespace {
 constexpr std::string_view kSuffix = ".json";
 // RFC 3339 with milliseconds and Z: "2026-11-28T10:52:29.123Z".
 constexpr std::size_t kTimestampLength = 24;
+// Where the timestamp has its ':'s. Windows forbids ':' in file names, so
+// there the names carry '-' instead, which keeps their order.
+constexpr std::array<std::size_t, 2> kTimeColons = {13, 16};
+#ifdef _WIN32
+constexpr char kNameTimeSeparator = '-';
+#else
+constexpr char kNameTimeSeparator = ':';
+#endif
+
+std::string with_time_separators(std::string timestamp, char from, char to) {
+  for (std::size_t position : kTimeColons) {
+    if (position < timestamp.size() && timestamp[position] == from) timestamp[position] = to;
+  }
+  return timestamp;
+}
 // A live write holds its temp file for milliseconds; one this old belongs to
 // a writer killed before its rename, and nobody will ever finish it.
 constexpr auto kStaleTempFileAge = std::chrono::hours(1);
@@ -38,7 +49,8 @@ bool is_base64url(std::string_view text) {
 }  // namespace
 
 std::string spool_file_name(const StoredEvent& event) {
-  return event.timestamp + "-" + event.id + std::string(kSuffix);
+  return with_time_separators(event.timestamp, ':', kNameTimeSeparator) + "-" + event.id +
+         std::string(kSuffix);
 }
 
 std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::string& content) {
@@ -47,7 +59,7 @@ std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::
     return std::nullopt;
   }
   StoredEvent event;
-  event.timestamp = name.substr(0, kTimestampLength);
+  event.timestamp = with_time_separators(name.substr(0, kTimestampLength), kNameTimeSeparator, ':');
   event.id = name.substr(kTimestampLength + 1,
                          name.size() - kTimestampLength - 1 - kSuffix.size());
   if (!is_base64url(event.id)) return std::nullopt;
@@ -126,34 +138,6 @@ std::optional<StoredEvent> Spool::read(const std::filesystem::path& file) const 
 void Spool::remove(const std::filesystem::path& file) const {
   std::error_code error;
   std::filesystem::remove(file, error);
-}
-
-FileLock::FileLock(const std::filesystem::path& path, bool wait) {
-  create_directories(path.parent_path(), 0700);
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot open '" + path.string() + "'");
-  }
-  int result;
-  do {
-    result = ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB));
-  } while (result != 0 && errno == EINTR);
-  if (result == 0) {
-    held_ = true;
-  } else if (errno != EWOULDBLOCK) {
-    throw std::system_error(errno, std::generic_category(), "cannot lock '" + path.string() + "'");
-  }
-}
-
-FileLock::~FileLock() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-void FileLock::write_content(const std::string& content) const {
-  if (::ftruncate(fd_, 0) != 0 ||
-      ::pwrite(fd_, content.data(), content.size(), 0) != static_cast<ssize_t>(content.size())) {
-    throw std::system_error(errno, std::generic_category(), "cannot write lock file");
-  }
 }
 
 std::string FileLock::read_content(const std::filesystem::path& path) {

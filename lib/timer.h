@@ -1,9 +1,17 @@
-// A timerfd: one readable descriptor that the daemon's poll waits on.
+// A timerfd: one readable descriptor that the daemon's poll waits on (on
+// Windows a waitable timer handle).
 #pragma once
 
 #include <time.h>
 
 #include "duration.h"
+#include "waitable.h"
+
+#ifdef _WIN32
+// MinGW's <time.h> stops at CLOCK_MONOTONIC. On Windows this clock is the
+// tick count, which like Linux's CLOCK_BOOTTIME counts time suspended.
+#define CLOCK_BOOTTIME 7
+#endif
 
 namespace pulse {
 
@@ -14,7 +22,7 @@ class Timer {
   Timer& operator=(const Timer&) = delete;
   ~Timer();
 
-  int fd() const { return fd_; }
+  Waitable fd() const { return fd_; }
   // Fires once when `clock` reaches `deadline` (at once if it has passed).
   void fire_at(Duration deadline);
   // Fires every `period`, the first time one period from now.
@@ -29,7 +37,13 @@ class Timer {
   bool acknowledge();
 
  private:
-  int fd_ = -1;
+  Waitable fd_{};
+#ifdef _WIN32
+  // A waitable timer stays signalled until it is set again, so acknowledge()
+  // re-arms it: with the period of fire_every, or not to fire at all.
+  clockid_t clock_;
+  Duration period_{};
+#endif
 };
 
 }  // namespace pulse

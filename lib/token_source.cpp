@@ -1,12 +1,12 @@
 #include "token_source.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "failure.h"
+#include "files.h"
 #include "identity.h"
 #include "log.h"
 
@@ -63,7 +63,7 @@ Token first_line_of(int fd, const std::string& origin) {
 
 Token token_from_file(const std::filesystem::path& file) {
   const std::string origin = "'" + file.string() + "'";
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = open_for_reading(file);
   if (fd < 0) {
     throw Failure(ExitCode::configuration,
                   "cannot read token file " + origin + ": " + std::strerror(errno));

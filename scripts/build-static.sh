@@ -50,9 +50,6 @@ CMAKE_ARGS=("$@")
 
 CURL_DEB_VERSION=${CURL_DEB_VERSION:-7.88.1-10+deb12u15}
 CURL_UPSTREAM_VERSION=${CURL_DEB_VERSION%-*}
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
 JOBS=${JOBS:-$(nproc)}
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -82,31 +79,18 @@ flock -n 9 || { log "waiting for another build-static.sh on $BUILD_DIR"; flock 9
 
 T0=$SECONDS
 declare -A TIMES=()
+# shellcheck source=lib/debian-source.sh
+. "$REPO/scripts/lib/debian-source.sh"
 
 # --- The recipe of the curl prefix -------------------------------------------
 # Everything off but HTTP(S) and what an agent behind a proxy needs.
+# shellcheck source=lib/curl-features.sh
+. "$REPO/scripts/lib/curl-features.sh"
 CURL_CONFIGURE_ARGS=(
-  --disable-shared --enable-static
-  --disable-dependency-tracking --disable-silent-rules
-  --disable-debug --disable-curldebug --disable-warnings --disable-werror
+  "${CURL_HTTP_ONLY_ARGS[@]}"
   --with-openssl --with-zlib
   --enable-ares --disable-threaded-resolver
   --disable-openssl-auto-load-config
-  --disable-netrc
-  --enable-http --enable-proxy --enable-ipv6
-  --disable-ftp --disable-file --disable-ldap --disable-ldaps --disable-rtsp
-  --disable-dict --disable-telnet --disable-tftp --disable-pop3 --disable-imap
-  --disable-smb --disable-smtp --disable-gopher --disable-mqtt
-  --disable-websockets
-  --disable-manual --disable-libcurl-option
-  --disable-cookies --disable-alt-svc --disable-hsts --disable-doh
-  --disable-ntlm-wb --disable-tls-srp --disable-get-easy-options
-  --disable-progress-meter
-  --without-libidn2 --without-libpsl --without-brotli --without-zstd
-  --without-nghttp2 --without-ngtcp2 --without-nghttp3 --without-quiche
-  --without-msh3 --without-hyper --without-librtmp --without-libssh2
-  --without-libssh --without-wolfssh --without-libgsasl
-  --without-zsh-functions-dir --without-fish-functions-dir
   # Debian's bundle is compiled in; no CA directory, since a missing
   # --with-ca-path directory makes every HTTPS transfer fail on distributions
   # that lack it. pharos-pulse picks another bundle at run time when this one
@@ -132,38 +116,8 @@ RECIPE=$(recipe)
 
 # --- 1. Fetch curl's Debian source ---------------------------------------------
 fetch_curl_source() {
-  local src=$DEPS/src apt=$DEPS/apt
-  DSC=$src/curl_${CURL_DEB_VERSION}.dsc
-  if [[ -e $src/.complete-$CURL_DEB_VERSION ]]; then
-    log "curl $CURL_DEB_VERSION source: cached in $src"
-    return
-  fi
   local t=$SECONDS
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$src"
-  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  local signed_by=""
-  [[ -r $keyring ]] && signed_by="[signed-by=$keyring] "
-  cat >"$apt/sources.list" <<EOF
-deb-src ${signed_by}$DEBIAN_MIRROR $DEBIAN_SUITE main
-deb-src ${signed_by}$DEBIAN_MIRROR $DEBIAN_SUITE-updates main
-deb-src ${signed_by}$DEBIAN_SECURITY_MIRROR $DEBIAN_SUITE-security main
-EOF
-  local apt_opts=(
-    -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=-
-    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
-    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
-    -o "APT::Sandbox::User=$(id -un)" -o APT::Get::Only-Source=true
-  )
-  log "apt-get update (private lists in $apt/lists)"
-  apt-get "${apt_opts[@]}" -q update >&2
-  log "apt-get source curl=$CURL_DEB_VERSION"
-  if ! (cd "$src" && apt-get "${apt_opts[@]}" -q source --download-only "curl=$CURL_DEB_VERSION" >&2); then
-    log "versions of curl's source that the mirrors offer:"
-    apt-cache "${apt_opts[@]}" showsrc curl | sed -n 's/^Version: /  /p' >&2 || true
-    die "curl $CURL_DEB_VERSION is not on $DEBIAN_MIRROR or $DEBIAN_SECURITY_MIRROR; set CURL_DEB_VERSION"
-  fi
-  [[ -e $DSC ]] || die "apt-get source left no $DSC"
-  touch "$src/.complete-$CURL_DEB_VERSION"
+  debian_source_fetch "$DEPS" curl "$CURL_DEB_VERSION"
   TIMES[fetch]=$((SECONDS - t))
 }
 
@@ -184,24 +138,10 @@ build_curl() {
   : >"$blog"
   log "building curl in $work (log: $blog)"
   trap 'echo "--- last lines of $blog:" >&2; tail -n 40 "$blog" >&2' ERR
-  log "dpkg-source -x (applies Debian's patches)"
-  dpkg-source --no-check -x "$DSC" "$srcdir" >>"$blog" 2>&1
-  # --no-check above: the .dsc's signature needs the debian-keyring package;
-  # apt-get source already checked every file against the signed Sources
-  # index, and dpkg-source -x still checks the .dsc's checksums.
-
+  debian_source_unpack "$DSC" "$srcdir" "$blog"
   # Revert the flavour patches, last applied first (what debian/rules does
   # with `quilt pop` twice).
-  local p
-  for p in 99_nss 90_gnutls; do
-    log "reverting debian/patches/$p.patch"
-    grep -qx "$p.patch" "$srcdir/.pc/applied-patches" || die "$p.patch is not applied"
-    patch -d "$srcdir" -p1 -R -s -f --no-backup-if-mismatch --dry-run <"$srcdir/debian/patches/$p.patch" >>"$blog" 2>&1 \
-      || die "$p.patch does not revert cleanly"
-    patch -d "$srcdir" -p1 -R -s -f --no-backup-if-mismatch <"$srcdir/debian/patches/$p.patch" >>"$blog" 2>&1
-    sed -i "/^$p\.patch\$/d" "$srcdir/.pc/applied-patches"
-    rm -rf "$srcdir/.pc/$p.patch"
-  done
+  debian_source_revert_patches "$srcdir" "$blog" 99_nss 90_gnutls
   grep -q '^lib_LTLIBRARIES = libcurl.la$' "$srcdir/lib/Makefile.am" \
     || die "lib/Makefile.am still renames libcurl after reverting the flavour patches"
 

@@ -31,6 +31,10 @@ packages=(
   # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
   # runtimes, and llvm-symbolizer for readable stack traces.
   clang-14 libclang-rt-14-dev llvm
+  # Windows cross build (scripts/build-windows.sh) and its tests under Wine
+  # (scripts/test-windows.sh): the POSIX-threads MinGW-w64 compiler, since the
+  # win32 thread model has no std::mutex.
+  g++-mingw-w64-x86-64-posix wine wine64
 )
 
 missing=()

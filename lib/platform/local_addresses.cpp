@@ -1,0 +1,55 @@
+#include "platform/local_addresses.h"
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2ipdef.h>
+#include <ws2tcpip.h>
+#else
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#endif
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+
+namespace pulse {
+namespace {
+
+bool is_ipv6_link_local(const std::vector<std::uint8_t>& bytes) {
+  return bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80;
+}
+
+bool is_listed(const InterfaceAddress& address) {
+  if ((address.flags & IFF_UP) == 0 || (address.flags & IFF_LOOPBACK) != 0) return false;
+  if (address.family == AF_INET) return address.bytes.size() == 4;
+  if (address.family == AF_INET6) {
+    return address.bytes.size() == 16 && !is_ipv6_link_local(address.bytes);
+  }
+  return false;
+}
+
+auto order_key(const InterfaceAddress& address) {
+  return std::make_tuple(address.family == AF_INET6, std::cref(address.bytes));
+}
+
+}  // namespace
+
+std::vector<std::string> order_local_addresses(std::vector<InterfaceAddress> addresses) {
+  std::erase_if(addresses, [](const InterfaceAddress& address) { return !is_listed(address); });
+  std::sort(addresses.begin(), addresses.end(),
+            [](const InterfaceAddress& a, const InterfaceAddress& b) {
+              return order_key(a) < order_key(b);
+            });
+  std::vector<std::string> texts;
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (i > 0 && order_key(addresses[i - 1]) == order_key(addresses[i])) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    ::inet_ntop(addresses[i].family, addresses[i].bytes.data(), text, sizeof text);
+    texts.emplace_back(text);
+  }
+  return texts;
+}
+
+}  // namespace pulse

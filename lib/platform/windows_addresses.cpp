@@ -1,0 +1,64 @@
+#include <winsock2.h>
+
+#include <iphlpapi.h>
+#include <ws2ipdef.h>
+
+#include <vector>
+
+#include "platform/local_addresses.h"
+#include "platform/windows_error.h"
+
+namespace pulse {
+namespace {
+
+template <typename Address>
+std::vector<std::uint8_t> bytes_of(const Address& address) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(&address);
+  return {bytes, bytes + sizeof address};
+}
+
+// The IFF_* flags order_local_addresses reads, as getifaddrs would give them.
+unsigned interface_flags(const IP_ADAPTER_ADDRESSES& adapter) {
+  unsigned flags = 0;
+  if (adapter.OperStatus == IfOperStatusUp) flags |= IFF_UP;
+  if (adapter.IfType == IF_TYPE_SOFTWARE_LOOPBACK) flags |= IFF_LOOPBACK;
+  return flags;
+}
+
+}  // namespace
+
+std::vector<InterfaceAddress> list_interface_addresses() {
+  constexpr ULONG kFlags =
+      GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+  // The adapters may change between the size query and the call: try again.
+  ULONG size = 16 * 1024;
+  std::vector<std::uint8_t> buffer;
+  ULONG result = ERROR_BUFFER_OVERFLOW;
+  for (int attempt = 0; attempt < 4 && result == ERROR_BUFFER_OVERFLOW; ++attempt) {
+    buffer.resize(size);
+    result = GetAdaptersAddresses(AF_UNSPEC, kFlags, nullptr,
+                                  reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buffer.data()), &size);
+  }
+  if (result == ERROR_NO_DATA) return {};
+  if (result != ERROR_SUCCESS) throw windows::error(result, "cannot list the network interfaces");
+
+  std::vector<InterfaceAddress> addresses;
+  for (auto* adapter = reinterpret_cast<const IP_ADAPTER_ADDRESSES*>(buffer.data());
+       adapter != nullptr; adapter = adapter->Next) {
+    const unsigned flags = interface_flags(*adapter);
+    for (const auto* unicast = adapter->FirstUnicastAddress; unicast != nullptr;
+         unicast = unicast->Next) {
+      const sockaddr* address = unicast->Address.lpSockaddr;
+      if (address->sa_family == AF_INET) {
+        addresses.push_back(
+            {AF_INET, bytes_of(reinterpret_cast<const sockaddr_in*>(address)->sin_addr), flags});
+      } else if (address->sa_family == AF_INET6) {
+        addresses.push_back(
+            {AF_INET6, bytes_of(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr), flags});
+      }
+    }
+  }
+  return addresses;
+}
+
+}  // namespace pulse

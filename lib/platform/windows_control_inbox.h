@@ -1,0 +1,49 @@
+// Requests that Windows delivers on threads of its own - the console's
+// control handler, the service control handler - for the daemon's one
+// thread. They are queued under the POSIX signal numbers the daemon already
+// knows (SIGTERM, SIGINT, SIGHUP, SIGUSR1), with an event that is set while
+// any wait, so the daemon's wait_for_any sees them.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "waitable.h"
+
+namespace pulse::windows {
+
+class ControlInbox {
+ public:
+  static ControlInbox& instance();
+  ControlInbox(const ControlInbox&) = delete;
+  ControlInbox& operator=(const ControlInbox&) = delete;
+
+  // From any thread.
+  void post(int signal);
+  // Requests posted since the last call; never blocks.
+  std::vector<int> take();
+  // Manual-reset: set from post() until take().
+  Waitable event() const { return event_; }
+  // Called by post() as well, for a wait that cannot watch event(): libcurl's
+  // poll, which takes sockets only. Empty: none.
+  void set_wake_hook(std::function<void()> hook);
+
+  // A resume from suspend or a change of the wall clock (the service hears of
+  // both), which the daemon checks for a suspend, as it does on Linux when
+  // CLOCK_REALTIME is set.
+  void post_clock_change();
+  // Manual-reset: set by post_clock_change() until reset by the one watching.
+  Waitable clock_change_event() const { return clock_change_event_; }
+
+ private:
+  ControlInbox();
+
+  std::mutex mutex_;
+  std::vector<int> pending_;
+  std::function<void()> wake_hook_;
+  Waitable event_;
+  Waitable clock_change_event_;
+};
+
+}  // namespace pulse::windows

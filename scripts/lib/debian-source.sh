@@ -1,0 +1,79 @@
+# Fetch and unpack Debian source packages through a private apt configuration.
+# Sourced by scripts/build-static.sh and scripts/build-windows.sh.
+#
+#   debian_source_fetch DEPS PACKAGE VERSION    # sets DSC to the .dsc path
+#   debian_source_unpack DSC DIR LOG            # dpkg-source -x: Debian's patches applied
+#   debian_source_revert_patches DIR LOG PATCH...  # un-apply patches, last applied first
+#
+# apt-get runs with its own sources.list (deb-src lines only), lists and cache
+# under DEPS/apt, so the system's package lists are never touched. Downloads
+# are kept in DEPS/src and fetched once per PACKAGE=VERSION.
+#
+# Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, DEBIAN_SUITE (defaults
+# deb.debian.org, bookworm). The caller defines log and die.
+
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
+
+debian_source_fetch() {
+  local deps=$1 package=$2 version=$3
+  local src=$deps/src apt=$deps/apt
+  DSC=$src/${package}_${version#*:}.dsc
+  if [[ -e $src/.complete-$package-$version ]]; then
+    log "$package $version source: cached in $src"
+    return
+  fi
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$src"
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  local signed_by=""
+  [[ -r $keyring ]] && signed_by="[signed-by=$keyring] "
+  cat >"$apt/sources.list" <<SOURCES
+deb-src ${signed_by}$DEBIAN_MIRROR $DEBIAN_SUITE main
+deb-src ${signed_by}$DEBIAN_MIRROR $DEBIAN_SUITE-updates main
+deb-src ${signed_by}$DEBIAN_SECURITY_MIRROR $DEBIAN_SUITE-security main
+SOURCES
+  local apt_opts=(
+    -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=-
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+    -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+    -o "APT::Sandbox::User=$(id -un)" -o APT::Get::Only-Source=true
+  )
+  # One update per DEPS directory: later packages reuse its lists.
+  if [[ ! -e $apt/.updated ]]; then
+    log "apt-get update (private lists in $apt/lists)"
+    apt-get "${apt_opts[@]}" -q update >&2
+    touch "$apt/.updated"
+  fi
+  log "apt-get source $package=$version"
+  if ! (cd "$src" && apt-get "${apt_opts[@]}" -q source --download-only "$package=$version" >&2); then
+    log "versions of $package's source that the mirrors offer:"
+    apt-cache "${apt_opts[@]}" showsrc "$package" | sed -n 's/^Version: /  /p' >&2 || true
+    die "$package $version is not on $DEBIAN_MIRROR or $DEBIAN_SECURITY_MIRROR"
+  fi
+  [[ -e $DSC ]] || die "apt-get source left no $DSC"
+  touch "$src/.complete-$package-$version"
+}
+
+debian_source_unpack() {
+  local dsc=$1 dir=$2 blog=$3
+  log "dpkg-source -x $(basename "$dsc") (applies Debian's patches)"
+  # --no-check: the .dsc's signature needs the debian-keyring package;
+  # apt-get source already checked every file against the signed Sources
+  # index, and dpkg-source -x still checks the .dsc's checksums.
+  dpkg-source --no-check -x "$dsc" "$dir" >>"$blog" 2>&1
+}
+
+debian_source_revert_patches() {
+  local dir=$1 blog=$2 p
+  shift 2
+  for p in "$@"; do
+    log "reverting debian/patches/$p.patch"
+    grep -qx "$p.patch" "$dir/.pc/applied-patches" || die "$p.patch is not applied"
+    patch -d "$dir" -p1 -R -s -f --no-backup-if-mismatch --dry-run <"$dir/debian/patches/$p.patch" >>"$blog" 2>&1 \
+      || die "$p.patch does not revert cleanly"
+    patch -d "$dir" -p1 -R -s -f --no-backup-if-mismatch <"$dir/debian/patches/$p.patch" >>"$blog" 2>&1
+    sed -i "/^$p\.patch\$/d" "$dir/.pc/applied-patches"
+    rm -rf "$dir/.pc/$p.patch"
+  done
+}
