@@ -20,6 +20,9 @@ export WINEDLLOVERRIDES="mscoree,mshtml="
 if [ ! -e "$WINEPREFIX/system.reg" ]; then
   echo "test-windows: creating the Wine prefix $WINEPREFIX"
   wineboot -i
+  # Let Wine finish writing the new prefix: services installed while its
+  # first wineserver still runs are not found by the next process.
+  wineserver -w
 fi
 export PULSE_WINDOWS_EXE=$build/pharos-pulse.exe
 
