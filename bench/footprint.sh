@@ -25,18 +25,7 @@ trap cleanup EXIT
 prepare_receiver_files "${binaries[0]}"
 start_receiver
 
-cat >"$work/pulse.toml" <<TOML
-[server]
-url = "https://127.0.0.1:$port"
-ca_file = "$work/certs/ca.pem"
-[identity]
-key_file = "$work/pulse_id"
-[heartbeat]
-interval = "1s"
-jitter = "0s"
-[state]
-dir = "$work/state"
-TOML
+write_agent_config 1s
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 peak_kib() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }

@@ -20,21 +20,7 @@ trap cleanup EXIT
 prepare_receiver_files "$binary"
 start_receiver
 
-cat >"$work/pulse.toml" <<TOML
-[server]
-url = "https://127.0.0.1:$port"
-ca_file = "$work/certs/ca.pem"
-
-[identity]
-key_file = "$work/pulse_id"
-
-[heartbeat]
-interval = "2s"
-jitter = "0s"
-
-[state]
-dir = "$work/state"
-TOML
+write_agent_config 2s
 
 echo "== pharos-pulse inspect"
 "$binary" --config "$work/pulse.toml" inspect

@@ -33,3 +33,23 @@ stop_receiver() {
   wait "$receiver_pid" 2>/dev/null || true
   receiver_pid=
 }
+
+# Writes $work/pulse.toml: the agent reporting to this receiver every $1,
+# without jitter, with its key and state in $work.
+write_agent_config() {
+  cat >"$work/pulse.toml" <<TOML
+[server]
+url = "https://127.0.0.1:$port"
+ca_file = "$work/certs/ca.pem"
+
+[identity]
+key_file = "$work/pulse_id"
+
+[heartbeat]
+interval = "$1"
+jitter = "0s"
+
+[state]
+dir = "$work/state"
+TOML
+}
