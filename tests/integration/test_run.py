@@ -34,6 +34,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import receiver_harness as rh  # noqa: E402
+from pulse_cli import clean_environment, unused_port  # noqa: E402
 
 BINARY = os.environ.get("PULSE_BINARY", "pharos-pulse")
 SOURCE_DIR = os.environ.get(
@@ -60,21 +61,6 @@ def setUpModule():
 
 def tearDownModule():
     shutil.rmtree(CERTS_DIR, ignore_errors=True)
-
-
-def clean_environment(**extra):
-    """The caller's environment without anything that would steer pharos-pulse."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PHAROS_", "NOTIFY_", "WATCHDOG_", "JOURNAL_"))
-           and k.lower() not in ("https_proxy", "http_proxy", "all_proxy", "no_proxy")}
-    env.update(extra)
-    return env
-
-
-def unused_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, timeout=PATIENCE, interval=0.05):
