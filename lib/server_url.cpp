@@ -7,6 +7,7 @@
 #endif
 #include <curl/curl.h>
 
+#include <cctype>
 #include <memory>
 
 #include "failure.h"
@@ -80,12 +81,13 @@ ServerUrl parse_server_url(std::string_view text) {
     refuse(text, "http:// is only allowed to a loopback host; use https://");
   }
 
+  const int default_port =
+      server.scheme == Scheme::https ? 443 : server.scheme == Scheme::http ? 80 : kPhDefaultPort;
   const std::string port = part(url.get(), CURLUPART_PORT);
-  if (!port.empty()) {
-    server.port = std::stoi(port);
-  } else {
-    server.port = server.scheme == Scheme::https ? 443 : server.scheme == Scheme::http ? 80 : kPhDefaultPort;
-  }
+  server.port = port.empty() ? default_port : std::stoi(port);
+  server.authority = host_part;
+  for (char& c : server.authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (server.port != default_port) server.authority += ":" + std::to_string(server.port);
 
   std::string path = part(url.get(), CURLUPART_PATH);
   while (!path.empty() && path.back() == '/') path.pop_back();

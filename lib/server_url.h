@@ -15,6 +15,9 @@ struct ServerUrl {
   std::string host;         // as written, IPv6 without brackets
   int port;
   std::string path_prefix;  // "" or "/pharos", no trailing slash
+  // RFC 9421 @authority: host in lowercase (IPv6 in brackets) and the port
+  // unless it is the scheme's default, as in the Host header.
+  std::string authority;
 
   // Absolute URL and request path of an API endpoint such as "/v1/presence".
   std::string url_of(std::string_view api_path) const { return origin + path_prefix + std::string(api_path); }

@@ -141,7 +141,9 @@ TEST_CASE("enrollment: enroll sends one signed POST to <server>/v1/enroll", "[en
   const std::string params = input.substr(6);
   CHECK_THAT(params, Catch::Matchers::Contains("keyid=\"" + identity.fingerprint() + "\""));
   const std::string base = pulse::signature_base(
-      {"POST", "/pharos/v1/enroll", "application/json", header(request, "Content-Digest")}, params);
+      {"POST", "hub.example.net:8443", "/pharos/v1/enroll", "application/json",
+       header(request, "Content-Digest"), header(request, "Idempotency-Key")},
+      params);
   const std::string signature = header(request, "Signature");
   REQUIRE(signature.starts_with("pulse=:"));
   const auto raw = pulse::decode_base64(signature.substr(7, signature.size() - 8));

@@ -95,3 +95,13 @@ TEST_CASE("server_url: refused urls say why", "[server_url]") {
   CHECK_THAT(refusal("https://hub.example:99999"), Contains("bad server url"));
   CHECK_THAT(refusal("ph://hub.example/path"), Contains("no path"));
 }
+
+TEST_CASE("server_url: the RFC 9421 authority", "[server_url]") {
+  CHECK(pulse::parse_server_url("https://hub.example:8443/pharos").authority == "hub.example:8443");
+  CHECK(pulse::parse_server_url("https://Hub.EXAMPLE").authority == "hub.example");
+  // The scheme's default port is left out, as in the Host header curl sends.
+  CHECK(pulse::parse_server_url("https://hub.example:443/").authority == "hub.example");
+  CHECK(pulse::parse_server_url("http://127.0.0.1:80").authority == "127.0.0.1");
+  CHECK(pulse::parse_server_url("http://127.0.0.1:443").authority == "127.0.0.1:443");
+  CHECK(pulse::parse_server_url("https://[2001:DB8::1]:8443").authority == "[2001:db8::1]:8443");
+}

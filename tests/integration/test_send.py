@@ -557,11 +557,13 @@ for (const r of v.requests) {
   const body = Buffer.from(r.body, 'utf8');
   const digest = 'sha-256=:' + crypto.createHash('sha256').update(body).digest('base64') + ':';
   const params = r.signature_input.slice('pulse='.length);
-  const base = ['"@method": POST', '"@path": ' + r.path, '"content-type": ' + r.content_type,
-    '"content-digest": ' + digest, '"@signature-params": ' + params].join('\n');
+  const base = ['"@method": POST', '"@authority": ' + r.authority, '"@path": ' + r.path,
+    '"content-type": ' + r.content_type, '"content-digest": ' + digest,
+    '"idempotency-key": ' + r.idempotency_key, '"@signature-params": ' + params].join('\n');
   const member = verify.parseDictionary(r.signature_input).members.get('pulse');
   const receiverBase = verify.buildSignatureBase(member, { method: 'POST', target: r.path,
-    headers: { 'content-type': r.content_type, 'content-digest': r.content_digest }, authority: null });
+    headers: { 'content-type': r.content_type, 'content-digest': r.content_digest,
+      'idempotency-key': r.idempotency_key }, authority: r.authority });
   const sig = Buffer.from(r.signature.slice('pulse=:'.length, -1), 'base64');
   out.requests.push({ digest, base, receiver_base: receiverBase,
     signature: 'pulse=:' + crypto.sign(null, Buffer.from(base), priv).toString('base64') + ':',
@@ -594,12 +596,14 @@ process.stdout.write(JSON.stringify(out));
             text = self.block("POST https://hub.example:8443%s/v1/presence HTTP/1.1\n" % prefix) + "\n"
             _, url, headers, body = pulse_cli.parse_dry_run(text)
             request = {"text": text, "path": urllib.parse.urlsplit(url).path, "body": body,
+                       "authority": urllib.parse.urlsplit(url).netloc,
+                       "idempotency_key": header_value(headers, "Idempotency-Key"),
                        "content_type": header_value(headers, "Content-Type"),
                        "content_digest": header_value(headers, "Content-Digest"),
                        "signature_input": header_value(headers, "Signature-Input"),
                        "signature": header_value(headers, "Signature"), "base": None}
             if not prefix:
-                request["base"] = self.block('"@method": POST\n"@path": /v1/presence\n')
+                request["base"] = self.block('"@method": POST\n"@authority": hub.example:8443\n')
             requests.append(request)
         return {"seed_hex": seed.group(1), "pub": self.block("ssh-ed25519 "), "requests": requests}
 
