@@ -9,6 +9,7 @@
 #include "payload.h"
 #include "server_url.h"
 #include "settings.h"
+#include "terminal_text.h"
 
 namespace pulse::cmd {
 namespace {
@@ -56,7 +57,7 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   row("hw_uuid", metadata.hw_uuid + " (from " + metadata.hw_uuid_source + ")");
   row("key", settings.key_file.string());
   row("fingerprint", identity ? identity->fingerprint() : "none: " + key_problem);
-  if (!settings.node_id.empty()) row("node id", settings.node_id);
+  if (!settings.node_id.empty()) row("node id", escape_server_text(settings.node_id));
   std::printf("metadata\n");
   row("os_family", metadata.os_family);
   row("os_version", metadata.os_version);
