@@ -155,7 +155,7 @@ ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settin
 
 ExitCode run_enroll(const EnrollOptions& options, const GlobalOptions& globals) {
   const Settings settings = resolve_settings(globals, SettingsFor::enrollment);
-  const ServerUrl server = parse_server_url(settings.server_url);
+  const ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
   if (options.preprovisioned) return run_preprovisioned(options, settings, server);
   return run_token_enrollment(options, settings, server);
 }

@@ -34,10 +34,10 @@ std::string joined(const std::vector<std::string>& values) {
 }
 
 // Which protocol events go out in: HTTPS by default, Ph for a ph:// hub.
-std::string transport_of(const std::string& url) {
-  if (url.empty()) return "(none: no server url)";
+std::string transport_of(const Settings& settings) {
+  if (settings.server_url.empty()) return "(none: no server url)";
   try {
-    const ServerUrl server = parse_server_url(url);
+    const ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
     if (server.scheme == Scheme::ph) {
       const bool ipv6 = server.host.find(':') != std::string::npos;
       return "ph (RFC 2378 over TLS to " + (ipv6 ? "[" + server.host + "]" : server.host) + ":" +
@@ -66,7 +66,7 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   row("local_ips", joined(metadata.local_ips));
   std::printf("server\n");
   row("url", or_default(settings.server_url, "(none: set server.url or --server)"));
-  row("transport", transport_of(settings.server_url));
+  row("transport", transport_of(settings));
   row("ca file", settings.ca_file.empty() ? "(system trust store)" : settings.ca_file.string());
   row("pin", or_default(settings.pinned_pubkey, "(none)"));
   row("timeout", format_duration(settings.timeout));

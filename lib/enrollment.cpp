@@ -6,6 +6,7 @@
 #include "encoding.h"
 #include "log.h"
 #include "payload.h"
+#include "pin_list.h"
 #include "random.h"
 
 namespace pulse {
@@ -37,20 +38,6 @@ std::optional<std::string> string_field(const nlohmann::json& answer, const char
   return field->get<std::string>();
 }
 
-// curl's form: "sha256//<base64 of 32 bytes>", several joined by ';'.
-bool is_pin_list(std::string_view pins) {
-  constexpr std::string_view kPrefix = "sha256//";
-  for (;;) {
-    const auto end = pins.find(';');
-    const std::string_view pin = pins.substr(0, end);
-    if (!pin.starts_with(kPrefix)) return false;
-    const auto digest = decode_base64(pin.substr(kPrefix.size()));
-    if (!digest || digest->size() != 32) return false;
-    if (end == std::string_view::npos) return true;
-    pins.remove_prefix(end + 1);
-  }
-}
-
 EnrollmentAnswer checked_answer(const nlohmann::json& answer, bool verified_tls) {
   EnrollmentAnswer result;
   result.node_id = string_field(answer, "node_id");
@@ -65,7 +52,7 @@ EnrollmentAnswer checked_answer(const nlohmann::json& answer, bool verified_tls)
   if (pin && !verified_tls) {
     log::warning("ignored the server's pinned_pubkey: it did not come over verified TLS");
   } else if (pin) {
-    if (!is_pin_list(*pin)) throw BadAnswer{"a pinned_pubkey that is not sha256//BASE64[;…]"};
+    if (pin_list_problem(*pin)) throw BadAnswer{"a pinned_pubkey that is not sha256//BASE64[;…]"};
     result.pinned_pubkey = std::move(pin);
   }
   return result;

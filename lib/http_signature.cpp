@@ -17,7 +17,8 @@ std::string content_digest(std::string_view body) {
 
 std::string signature_params(const SignatureParameters& parameters) {
   // keyid and nonce are sf-strings; fingerprints and base64url never need escaping.
-  return R"(("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key");created=)" +
+  return R"(("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key"))"
+         ";created=" +
          std::to_string(parameters.created) + ";keyid=\"" + parameters.keyid +
          "\";alg=\"ed25519\";nonce=\"" + parameters.nonce + "\";tag=\"pharos-pulse\"";
 }

@@ -20,7 +20,8 @@ struct SignatureParameters {
 };
 
 // The inner list after "pulse=" in Signature-Input:
-// ("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key");created=…;…
+// ("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key")
+//   ;created=…;keyid="…";alg="ed25519";nonce="…";tag="pharos-pulse"
 std::string signature_params(const SignatureParameters& parameters);
 
 struct CoveredComponents {

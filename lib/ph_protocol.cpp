@@ -177,8 +177,8 @@ std::optional<PhReply> PhReplyReader::next() {
     if (line.size() > kMaxReplyLine) throw PhProtocolError("the hub sent an overlong line");
     std::optional<PhReplyLine> parsed = parse_ph_reply_line(line);
     if (!parsed) {
-      throw PhProtocolError("the hub sent a line that is not a Ph reply: '" + escape_server_text(line) +
-                            "'");
+      throw PhProtocolError("the hub sent a line that is not a Ph reply: '" +
+                            escape_server_text(line) + "'");
     }
     if (parsed->is_final()) {
       lines_in_reply_ = 0;
@@ -207,9 +207,8 @@ Outcome ph_reply_outcome(std::string_view command, const PhReply& reply,
   outcome.kind = ph_code_kind(reply.code);
   outcome.status = reply.code;
   outcome.body = reply.text;
-  outcome.message = "hub answered " + std::to_string(reply.code) + " to " +
-                    std::string(command) + ": " + escape_server_text(reply.text) +
-                    hint_for(reply.code, hostname);
+  outcome.message = "hub answered " + std::to_string(reply.code) + " to " + std::string(command) +
+                    ": " + escape_server_text(reply.text) + hint_for(reply.code, hostname);
   return outcome;
 }
 

@@ -24,10 +24,11 @@ struct ServerUrl {
   std::string path_of(std::string_view api_path) const { return path_prefix + std::string(api_path); }
 };
 
-// Throws Failure(configuration) for a missing or bad URL, a scheme other than
-// the three above, http:// to a non-loopback host, credentials, a query or a
-// fragment.
-ServerUrl parse_server_url(std::string_view text);
+// Throws Failure(configuration) for a missing or bad URL, one without a
+// scheme (the Rust agent's HOST:PORT), a scheme other than the three above,
+// http:// to a non-loopback host, credentials, a query or a fragment. The
+// message names `source`, the setting the URL came from ("PHAROS_SERVER").
+ServerUrl parse_server_url(std::string_view text, std::string_view source = "server.url");
 
 bool is_loopback_host(std::string_view host);
 

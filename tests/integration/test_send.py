@@ -229,6 +229,8 @@ class DryRun(SendTestCase):
         self.assertEqual(rh.verify_dry_run(r.stdout, self.node.pub), (True, "verified"))
         r = self.send("online", server=self.rx.url + "/pharos")
         self.assertExit(r, 0)
+        # The success line names the URL as used, prefix included (issue 14).
+        self.assertIn("delivered ONLINE to %s/pharos/v1/presence (200)" % self.rx.url, r.stderr)
         (rec,) = self.rx.records()
         self.assertEqual(rec["path"], "/pharos/v1/presence")
         self.assertTrue(rec["verified"], rec["error"])
@@ -250,6 +252,40 @@ class Trust(SendTestCase):
         self.assertIn("pinned_pubkey", r.stderr)
         self.assertNoRequest()
         self.assertSpooled(1)
+
+    def test_malformed_pin_is_a_configuration_error(self):
+        # Before issue 14 these were 69 with every event spooled forever, and a
+        # path was read as a key file.
+        pem = os.path.join(self.node.dir, "hub.pem")
+        for pin in ("hello", "sha256/" + CERTS.pin[len("sha256//"):], CERTS.pin + ";", "sha256//AAAA",
+                    pem):
+            with self.subTest(pin=pin):
+                r = self.send(pin=pin)
+                self.assertExit(r, 78)
+                self.assertIn("--pin: ", r.stderr)
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("looks like a file", r.stderr)
+        env = pulse_cli.clean_environment(PHAROS_PULSE_PIN="hello")
+        r = self.node.run("send", "heartbeat", server=self.rx.url, ca_file=CERTS.ca, env=env)
+        self.assertExit(r, 78)
+        self.assertIn("PHAROS_PULSE_PIN: 'hello'", r.stderr)
+        self.assertNoRequest()
+        self.assertNothingSpooled()
+
+    def test_rust_agents_server_format_names_the_variable(self):
+        env = pulse_cli.clean_environment(PHAROS_SERVER="hub:2378")
+        r = self.node.run("send", "heartbeat", env=env)
+        self.assertExit(r, 78)
+        self.assertIn("PHAROS_SERVER", r.stderr)
+        self.assertIn("ph://hub:2378", r.stderr)
+        r = self.send(server="hub.example:8443")
+        self.assertExit(r, 78)
+        self.assertIn("(--server)", r.stderr)
+        self.node.write_config('[server]\nurl = "hub.example"\n')
+        r = self.node.run("send", "heartbeat")
+        self.assertExit(r, 78)
+        self.assertIn("(server.url)", r.stderr)
+        self.assertIn("https://hub.example", r.stderr)
 
     def test_ca_file_that_did_not_sign_the_server_exits_69(self):
         r = self.send(ca_file=CERTS.other_ca)
