@@ -8,6 +8,7 @@
 #include "payload.h"
 #include "pin_list.h"
 #include "random.h"
+#include "terminal_text.h"
 
 namespace pulse {
 namespace {
@@ -23,6 +24,8 @@ class WipeOnExit {
  private:
   std::string& text_;
 };
+
+constexpr Duration kShortestHeartbeatInterval = std::chrono::minutes(1);
 
 struct BadAnswer {
   std::string what;
@@ -44,8 +47,13 @@ EnrollmentAnswer checked_answer(const nlohmann::json& answer, bool verified_tls)
   result.heartbeat_interval = string_field(answer, "heartbeat_interval");
   if (result.heartbeat_interval) {
     const auto interval = parse_duration(*result.heartbeat_interval);
-    if (!interval || interval->count() == 0) {
+    if (!interval) {
       throw BadAnswer{"a heartbeat_interval that is not a duration such as \"60m\""};
+    }
+    // "1ms" made a daemon send hundreds of requests a second.
+    if (*interval < kShortestHeartbeatInterval) {
+      throw BadAnswer{"a heartbeat_interval below " + format_duration(kShortestHeartbeatInterval) +
+                      " (\"" + escape_server_text(*result.heartbeat_interval, 40) + "\")"};
     }
   }
   auto pin = string_field(answer, "pinned_pubkey");
