@@ -6,7 +6,9 @@
 #include "config_file.h"
 #include "failure.h"
 #include "files.h"
+#include "ph_protocol.h"
 #include "pin_list.h"
+#include "server_url.h"
 
 namespace pulse {
 namespace {
@@ -16,6 +18,20 @@ std::string checked_pins(const std::string& pins, std::string_view setting) {
     throw Failure(ExitCode::configuration, std::string(setting) + ": " + *problem);
   }
   return pins;
+}
+
+// A Ph command is one line: a host name with CR or LF would end it early
+// (contract §11). Refused here, so that neither a delivery nor a SIGHUP
+// reload meets it halfway.
+void check_ph_values(const Settings& settings) {
+  try {
+    if (parse_server_url(settings.server_url, settings.server_url_source).scheme != Scheme::ph) {
+      return;
+    }
+  } catch (const Failure&) {
+    return;  // reported where the url is used, by the commands that need one
+  }
+  ph_quote("hostname", reported_hostname(metadata_options(settings)));
 }
 
 }  // namespace
@@ -74,6 +90,7 @@ Settings load_settings(const SettingFlags& flags, const Environment& environment
   if (flags.pinned_pubkey) settings.pinned_pubkey = checked_pins(*flags.pinned_pubkey, "--pin");
   if (flags.state_dir) settings.state_dir = *flags.state_dir;
   if (flags.timeout) settings.timeout = *flags.timeout;
+  check_ph_values(settings);
   return settings;
 }
 

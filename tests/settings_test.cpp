@@ -138,3 +138,20 @@ TEST_CASE("the server url remembers the setting it came from", "[settings]") {
   flags.server_url = "hub:2378";
   CHECK(pulse::load_settings(flags, env).server_url_source == "--server");
 }
+
+TEST_CASE("a host name with a line break is refused at load for ph://", "[settings]") {
+  TempConfig config("[server]\nurl = \"ph://hub.example\"\n[identity]\nhostname = \"web\\n01\"\n");
+  auto env = environment({{"PHAROS_PULSE_CONFIG", config.path.string()}});
+  try {
+    pulse::load_settings({}, env);
+    FAIL("accepted a host name with LF for ph://");
+  } catch (const pulse::Failure& failure) {
+    CHECK(failure.code() == pulse::ExitCode::configuration);
+    CHECK_THAT(failure.what(), Catch::Matchers::Contains("line break") &&
+                                   Catch::Matchers::Contains("identity.hostname"));
+  }
+  // HTTPS carries it in JSON, where a line break is escaped.
+  SettingFlags https;
+  https.server_url = "https://hub.example";
+  CHECK(pulse::load_settings(https, env).hostname == "web\n01");
+}

@@ -410,6 +410,35 @@ class PhTest(unittest.TestCase):
             self.assertEqual(set(seen[1:-1]), {"HEARTBEAT"})
             self.assertEqual(hub.records()["daemon"]["status"], "offline")
 
+    def test_a_reload_with_a_line_break_in_the_host_name_keeps_the_daemon_up(self):
+        # Before issue 14 the reload took it and the next heartbeat threw out of
+        # the daemon loop: exit without OFFLINE.
+        node = self.node()
+        extra = '\n[heartbeat]\ninterval = "1s"\njitter = "0s"\nshutdown_timeout = "15s"\n'
+        with PhHub() as hub:
+            hub.register(node.pub, "daemon-admin_id_ed25519.pub")
+            ph_config(node, hub.url, hostname="daemon", extra=extra)
+            proc = node.popen("run", timeout=None)
+            try:
+                events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+                self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= 1), events())
+                ph_config(node, hub.url, hostname="daemon\n01", extra=extra)
+                proc.send_signal(signal.SIGHUP)
+                before = events().count("HEARTBEAT")
+                self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= before + 2),
+                                events())
+                self.assertIsNone(proc.poll())
+                proc.send_signal(signal.SIGTERM)
+                out, err = proc.communicate(timeout=PATIENCE)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+            self.assertEqual(proc.returncode, 0, err)
+            self.assertIn("config reload failed", err)
+            self.assertIn("line break", err)
+            self.assertEqual(events()[-1], "OFFLINE")
+
     def test_the_daemon_stops_a_stalled_exchange_at_shutdown(self):
         node = self.node()
         with PhHub(stall=True) as hub:
