@@ -7,6 +7,7 @@
 #include "identity.h"
 #include "log.h"
 #include "payload.h"
+#include "proxy.h"
 #include "server_url.h"
 #include "settings.h"
 #include "terminal_text.h"
@@ -50,6 +51,20 @@ std::string transport_of(const Settings& settings) {
   }
 }
 
+// The proxy requests go through, wherever it is set (the password hidden).
+std::string proxy_of(const Settings& settings) {
+  const std::string& url = settings.server_url;
+  if (url.empty()) {
+    return settings.proxy.empty() ? "(from HTTPS_PROXY/NO_PROXY if set)"
+                                  : describe_proxy({settings.proxy, "server.proxy"});
+  }
+  if (auto proxy = choose_proxy(url, settings.proxy, process_environment())) {
+    return describe_proxy(*proxy);
+  }
+  if (url.starts_with("http://")) return "(none: a loopback http:// url is reached directly)";
+  return "(none)";
+}
+
 void print_for_person(const Settings& settings, const Metadata& metadata,
                       const std::optional<Identity>& identity, const std::string& key_problem) {
   std::printf("identity\n");
@@ -70,7 +85,7 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   row("ca file", settings.ca_file.empty() ? "(system trust store)" : settings.ca_file.string());
   row("pin", or_default(settings.pinned_pubkey, "(none)"));
   row("timeout", format_duration(settings.timeout));
-  row("proxy", or_default(settings.proxy, "(from HTTPS_PROXY/NO_PROXY if set)"));
+  row("proxy", proxy_of(settings));
   std::printf("agent\n");
   row("config file", settings.config_file.string() +
                          (settings.config_file_found ? "" : " (not found; defaults apply)"));
