@@ -15,6 +15,9 @@ packages=(
   libcli11-dev libcurl4-openssl-dev libsodium-dev nlohmann-json3-dev libtomlplusplus-dev
   # Tests.
   catch2 openssl openssh-client nodejs python3 ca-certificates
+  # A real HTTP proxy for tests/integration/test_proxy.py (started by the
+  # test on a free loopback port with its own config).
+  tinyproxy
   # Static build (scripts/build-static.sh): the static archives it links ...
   libc-ares-dev libssl-dev zlib1g-dev
   # ... `apt-get source`, `dpkg-source -x` and `dpkg-buildflags` for curl's
