@@ -25,6 +25,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pulse_cli  # noqa: E402
 import receiver_harness as rh  # noqa: E402
+from test_proxy import Tinyproxy  # noqa: E402
 
 PH_SERVER = os.path.join(pulse_cli.SOURCE_DIR, "tests", "ph", "ph_server.py")
 PATIENCE = 30
@@ -142,10 +143,12 @@ class PhSession:
         return self.reader.readline().decode().rstrip("\n")
 
 
-def ph_config(node, url, hostname=None, extra=""):
+def ph_config(node, url, hostname=None, extra="", proxy=None):
     """A config naming the hub, the CA and, if given, an identity.hostname override."""
     text = '[server]\nurl = %s\nca_file = %s\ntimeout = "5s"\n' % (json.dumps(url),
                                                                    json.dumps(CERTS.ca))
+    if proxy is not None:
+        text += "proxy = %s\n" % json.dumps(proxy)
     if hostname is not None:
         text += "\n[identity]\nhostname = %s\n" % json.dumps(hostname)
     node.write_config(text + extra)
@@ -323,6 +326,27 @@ class PhTest(unittest.TestCase):
             self.assertIn("pin", r.stderr)
             r = node.run("send", "online", pin=CERTS.pin)
             self.assertEqual(r.returncode, 0, r)
+
+    def test_a_proxy_carries_ph_like_https(self):
+        # server.proxy and its failure hints apply to ph:// as to https://.
+        if shutil.which("tinyproxy") is None:
+            self.skipTest("tinyproxy is not installed (apt-get install tinyproxy)")
+        node = self.node()
+        proxy = Tinyproxy(node.dir)
+        self.addCleanup(proxy.stop)
+        with PhHub() as hub:
+            hub.register(node.pub, "node.pub")
+            ph_config(node, hub.url, hostname="proxied", proxy=proxy.url)
+            r = node.run("send", "online", env=pulse_cli.clean_environment(NO_PROXY="*"))
+            self.assertEqual(r.returncode, 0, r)
+            self.assertEqual(proxy.connects(), ["127.0.0.1:%d" % hub.port])
+            self.assertEqual(hub.records()["proxied"]["status"], "online")
+            dead = "http://user:pw-%d@127.0.0.1:%d" % (os.getpid(), pulse_cli.unused_port())
+            ph_config(node, hub.url, hostname="proxied", proxy=dead)
+            r = node.run("send", "online")
+            self.assertEqual(r.returncode, 69, r)
+            self.assertIn("(server.proxy) does not answer", r.stderr)
+            self.assertNotIn("pw-%d" % os.getpid(), r.stderr)
 
     def test_a_hub_that_never_greets_times_out(self):
         node = self.node()
