@@ -1,25 +1,9 @@
 #include "curl_tls.h"
 
-#include <cstdlib>
-#include <memory>
+#include "server_url.h"
 
 namespace pulse {
 namespace {
-
-long server_port(const std::string& url) {
-  struct UrlDeleter {
-    void operator()(CURLU* handle) const { curl_url_cleanup(handle); }
-  };
-  std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
-  char* port = nullptr;
-  if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-    return 0;
-  }
-  const long value = std::strtol(port, nullptr, 10);
-  curl_free(port);
-  return value;
-}
 
 // A failure on the way through the proxy, named as the proxy's, or "".
 std::string proxy_failure_hint(CURL* handle, CURLcode code, const std::string& url,
@@ -39,7 +23,8 @@ std::string proxy_failure_hint(CURL* handle, CURLcode code, const std::string& u
            proxy.source + ")";
   }
   if (connect_code == 403) {
-    const long port = server_port(url);
+    const auto target = url_target(url);
+    const long port = target ? target->port : 0;
     std::string hint = named + " refused to connect to port " + std::to_string(port) + " (403)";
     // http_access deny CONNECT !SSL_ports, with SSL_ports 443 only.
     if (port != 443) hint += "; Debian's stock squid allows CONNECT only to port 443";

@@ -1,51 +1,16 @@
 #include "proxy.h"
 
-#include <curl/curl.h>
-
 #include <cctype>
-#include <memory>
+
+#include "server_url.h"
 
 namespace pulse {
 namespace {
-
-struct UrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
-};
-using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string part(CURLU* url, CURLUPart which) {
-  char* value = nullptr;
-  if (curl_url_get(url, which, &value, 0) != CURLUE_OK || value == nullptr) return "";
-  std::string text(value);
-  curl_free(value);
-  return text;
-}
-
-struct Target {
-  std::string scheme;
-  std::string host;  // lowercase, IPv6 without brackets
-};
-
-std::optional<Target> target_of(std::string_view url) {
-  UrlHandle handle(curl_url());
-  if (!handle) throw std::bad_alloc();
-  const std::string text(url);
-  if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
-      CURLUE_OK) {
-    return std::nullopt;
-  }
-  Target target{lowercase(part(handle.get(), CURLUPART_SCHEME)),
-                lowercase(part(handle.get(), CURLUPART_HOST))};
-  if (target.host.size() > 2 && target.host.front() == '[') {
-    target.host = target.host.substr(1, target.host.size() - 2);
-  }
-  return target;
 }
 
 // NO_PROXY as curl reads it: comma-separated names, each matching itself and
@@ -83,7 +48,7 @@ std::optional<ProxyChoice> from_environment(const char* const* names,
 
 std::optional<ProxyChoice> choose_proxy(std::string_view url, const std::string& configured,
                                         const Environment& environment) {
-  const auto target = target_of(url);
+  const auto target = url_target(url);
   // http:// is allowed to loopback only, for testing: whatever travels there
   // (an enrollment token) must not reach a proxy in clear text.
   if (!target || target->scheme == "http") return std::nullopt;

@@ -27,15 +27,39 @@ using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
                 "bad server url '" + std::string(url) + "' (" + std::string(source) + "): " + why);
 }
 
-std::string part(CURLU* url, CURLUPart which) {
+std::string part(CURLU* url, CURLUPart which, unsigned flags = 0) {
   char* value = nullptr;
-  if (curl_url_get(url, which, &value, 0) != CURLUE_OK || value == nullptr) return "";
+  if (curl_url_get(url, which, &value, flags) != CURLUE_OK || value == nullptr) return "";
   std::string text(value);
   curl_free(value);
   return text;
 }
 
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string without_brackets(std::string host) {
+  if (host.size() > 2 && host.front() == '[') return host.substr(1, host.size() - 2);
+  return host;
+}
+
 }  // namespace
+
+std::optional<UrlTarget> url_target(std::string_view text) {
+  UrlHandle url(curl_url());
+  if (!url) throw std::bad_alloc();
+  const std::string input(text);
+  if (curl_url_set(url.get(), CURLUPART_URL, input.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+      CURLUE_OK) {
+    return std::nullopt;
+  }
+  const std::string port = part(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return UrlTarget{lowercase(part(url.get(), CURLUPART_SCHEME)),
+                   lowercase(without_brackets(part(url.get(), CURLUPART_HOST))),
+                   port.empty() ? 0 : std::stol(port)};
+}
 
 bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
@@ -85,10 +109,7 @@ ServerUrl parse_server_url(std::string_view text, std::string_view source) {
   }
 
   const std::string host_part = part(url.get(), CURLUPART_HOST);
-  server.host = host_part;
-  if (server.host.size() > 2 && server.host.front() == '[') {
-    server.host = server.host.substr(1, server.host.size() - 2);
-  }
+  server.host = without_brackets(host_part);
   if (server.host.empty()) refuse(text, source, "it has no host");
   if (server.scheme == Scheme::http && !is_loopback_host(server.host)) {
     refuse(text, source, "http:// is only allowed to a loopback host; use https://");

@@ -2,6 +2,7 @@
 // ph:// for today's Pharos hubs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,15 @@ struct ServerUrl {
 ServerUrl parse_server_url(std::string_view text, std::string_view source = "server.url");
 
 bool is_loopback_host(std::string_view host);
+
+// Where an absolute URL leads: scheme and host in lowercase (IPv6 without
+// brackets) and the port, the scheme's default when it has none (0 when
+// curl knows no default). nullopt when curl cannot parse it.
+struct UrlTarget {
+  std::string scheme;
+  std::string host;
+  long port = 0;
+};
+std::optional<UrlTarget> url_target(std::string_view url);
 
 }  // namespace pulse

@@ -118,3 +118,15 @@ TEST_CASE("server_url: without a scheme, name the setting and suggest ph://", "[
   }
   CHECK_THAT(refusal("hub.example"), Contains("(server.url)") && Contains("https://hub.example"));
 }
+
+TEST_CASE("server_url: where a request url leads", "[server_url]") {
+  const auto target = pulse::url_target("HTTPS://Hub.Example/pharos/v1/presence");
+  REQUIRE(target);
+  CHECK(target->scheme == "https");
+  CHECK(target->host == "hub.example");
+  CHECK(target->port == 443);
+  CHECK(pulse::url_target("http://[::1]:8080/")->host == "::1");
+  CHECK(pulse::url_target("http://[::1]:8080/")->port == 8080);
+  CHECK(pulse::url_target("ph://hub")->scheme == "ph");
+  CHECK_FALSE(pulse::url_target("not a url"));
+}

@@ -156,6 +156,19 @@ def ph_config(node, url, hostname=None, extra="", proxy=None):
 
 class PhTest(unittest.TestCase):
 
+    def run_daemon(self, node, while_running):
+        """Starts `run`, calls while_running(proc), stops it with SIGTERM: (exit code, stderr)."""
+        proc = node.popen("run", timeout=None)
+        try:
+            while_running(proc)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=PATIENCE)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return proc.returncode, err
+
     def node(self, **kw):
         node = pulse_cli.Node(prefix="pulse-ph-node-", **kw)
         self.addCleanup(node.cleanup)
@@ -415,18 +428,13 @@ class PhTest(unittest.TestCase):
             hub.register(node.pub, "daemon-admin_id_ed25519.pub")
             ph_config(node, hub.url, hostname="daemon",
                       extra='\n[heartbeat]\ninterval = "1s"\njitter = "0s"\nshutdown_timeout = "15s"\n')
-            proc = node.popen("run", timeout=None)
-            try:
-                events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+            events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+
+            def while_running(proc):
                 self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= 2), events())
                 self.assertEqual(hub.records()["daemon"]["status"], "online")
-                proc.send_signal(signal.SIGTERM)
-                out, err = proc.communicate(timeout=PATIENCE)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
-            self.assertEqual(proc.returncode, 0, err)
+            returncode, err = self.run_daemon(node, while_running)
+            self.assertEqual(returncode, 0, err)
             seen = events()
             self.assertEqual(node.spool_files(), [], err)
             self.assertEqual(seen[0], "ONLINE")
@@ -442,9 +450,9 @@ class PhTest(unittest.TestCase):
         with PhHub() as hub:
             hub.register(node.pub, "daemon-admin_id_ed25519.pub")
             ph_config(node, hub.url, hostname="daemon", extra=extra)
-            proc = node.popen("run", timeout=None)
-            try:
-                events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+            events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+
+            def while_running(proc):
                 self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= 1), events())
                 ph_config(node, hub.url, hostname="daemon\n01", extra=extra)
                 proc.send_signal(signal.SIGHUP)
@@ -452,13 +460,8 @@ class PhTest(unittest.TestCase):
                 self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= before + 2),
                                 events())
                 self.assertIsNone(proc.poll())
-                proc.send_signal(signal.SIGTERM)
-                out, err = proc.communicate(timeout=PATIENCE)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
-            self.assertEqual(proc.returncode, 0, err)
+            returncode, err = self.run_daemon(node, while_running)
+            self.assertEqual(returncode, 0, err)
             self.assertIn("config reload failed", err)
             self.assertIn("line break", err)
             self.assertEqual(events()[-1], "OFFLINE")
