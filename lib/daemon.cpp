@@ -25,8 +25,6 @@ namespace {
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
-constexpr Duration kFirstRetry = seconds(1);
-constexpr Duration kMaxRetry = std::chrono::minutes(5);
 // When a `send` holds the spool lock, look again shortly instead of blocking.
 constexpr Duration kLockBusyRetry = seconds(1);
 

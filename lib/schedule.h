@@ -39,6 +39,10 @@ enum class HeartbeatAfter { online, heartbeat, reload };
 Duration next_heartbeat_at(HeartbeatAfter after, Duration last, Duration now, Duration interval,
                            Duration jitter, const RandomSource& random);
 
+// The daemon's retry backoff: 1 s doubling to 5 min (contract §9.2).
+constexpr Duration kFirstRetry = std::chrono::seconds(1);
+constexpr Duration kMaxRetry = std::chrono::minutes(5);
+
 // Exponential backoff with full jitter: attempt n waits a uniform delay in
 // [0, min(cap, first · 2^n)].
 class Backoff {
