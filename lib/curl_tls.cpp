@@ -108,8 +108,6 @@ std::string transport_failure_hint(CURL* handle, CURLcode code, const std::strin
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
       return "check server.url and that the server is up";
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      return "check server.proxy or HTTPS_PROXY";
     case CURLE_OPERATION_TIMEDOUT:
       return "no answer within " + limit.name;
     default:

@@ -60,7 +60,9 @@ EnrollmentAnswer checked_answer(const nlohmann::json& answer, bool verified_tls)
   if (pin && !verified_tls) {
     log::warning("ignored the server's pinned_pubkey: it did not come over verified TLS");
   } else if (pin) {
-    if (pin_list_problem(*pin)) throw BadAnswer{"a pinned_pubkey that is not sha256//BASE64[;…]"};
+    if (pin_list_problem(*pin)) {
+      throw BadAnswer{"a pinned_pubkey that is not sha256//BASE64[;…]"};
+    }
     result.pinned_pubkey = std::move(pin);
   }
   return result;

@@ -76,5 +76,6 @@ TEST_CASE("proxy: the password is shown as ***", "[proxy]") {
   CHECK(redacted_proxy_url("http://user@host:3128") == "http://user@host:3128");
   CHECK(redacted_proxy_url("http://host:3128") == "http://host:3128");
   CHECK(redacted_proxy_url("http://host:3128/a@b") == "http://host:3128/a@b");
-  CHECK(pulse::describe_proxy({"http://u:pw@h:1", "HTTPS_PROXY"}) == "http://u:***@h:1 (HTTPS_PROXY)");
+  CHECK(pulse::describe_proxy({"http://u:pw@h:1", "HTTPS_PROXY"}) ==
+        "http://u:***@h:1 (HTTPS_PROXY)");
 }
