@@ -11,19 +11,18 @@ std::optional<Outcome> deliver_spool(PresenceChannel& channel, Spool& spool) {
     std::optional<StoredEvent> event = spool.read(file);
     if (!event) continue;
     Outcome outcome = channel.deliver(*event);
-    const std::string what = "spooled event " + file.filename().string();
     switch (outcome.kind) {
       case OutcomeKind::delivered:
-        log::info("delivered " + what);
+        log::info("delivered spooled event " + file.filename().string());
+        spool.remove(file);
         break;
       case OutcomeKind::unavailable:
         return outcome;
       case OutcomeKind::protocol:
       case OutcomeKind::refused:
-        log::error("dropped " + what + ": " + outcome.message);
+        spool.reject(file, outcome.message);
         break;
     }
-    spool.remove(file);
   }
   return std::nullopt;
 }
@@ -31,7 +30,8 @@ std::optional<Outcome> deliver_spool(PresenceChannel& channel, Spool& spool) {
 void spool_event(Spool& spool, const StoredEvent& event, Outcome& outcome) {
   try {
     spool.add(event);
-    outcome.message += "; event spooled for later delivery";
+    outcome.message += outcome.clock_skew ? "; the event is kept and sent once the clock is set"
+                                          : "; event spooled for later delivery";
   } catch (const std::system_error& error) {
     outcome.message += std::string("; the event is lost: cannot spool it: ") + error.what();
   }
