@@ -2,9 +2,21 @@
 
 #include <system_error>
 
+#include <nlohmann/json.hpp>
+
 #include "log.h"
 
 namespace pulse {
+namespace {
+
+// "spooled ONLINE event <file name>", for messages about one spooled event.
+std::string spooled_event_name(const StoredEvent& event, const std::filesystem::path& file) {
+  auto payload = nlohmann::json::parse(event.payload, nullptr, false);
+  std::string kind = payload.is_object() ? payload.value("event", "") : "";
+  return "spooled " + (kind.empty() ? "" : kind + " ") + "event " + file.filename().string();
+}
+
+}  // namespace
 
 std::optional<Outcome> deliver_spool(PresenceChannel& channel, Spool& spool) {
   for (const auto& file : spool.pending()) {
@@ -17,6 +29,7 @@ std::optional<Outcome> deliver_spool(PresenceChannel& channel, Spool& spool) {
         spool.remove(file);
         break;
       case OutcomeKind::unavailable:
+        outcome.message = spooled_event_name(*event, file) + ": " + outcome.message;
         return outcome;
       case OutcomeKind::protocol:
       case OutcomeKind::refused:
@@ -40,6 +53,7 @@ void spool_event(Spool& spool, const StoredEvent& event, Outcome& outcome) {
 Outcome deliver_in_order(PresenceChannel& channel, Spool* spool, const StoredEvent& event) {
   if (spool == nullptr) return channel.deliver(event);
   if (std::optional<Outcome> blocked = deliver_spool(channel, *spool)) {
+    blocked->message = "not sent, behind " + blocked->message;
     spool_event(*spool, event, *blocked);
     return *blocked;
   }

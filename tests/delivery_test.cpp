@@ -108,6 +108,10 @@ TEST_CASE("delivery: a blocked spool stops delivery and keeps the order", "[deli
   CHECK(outcome.kind == OutcomeKind::unavailable);
   // "c" was never tried: it must not overtake "b".
   CHECK(channel.attempted_ids() == Ids{"a", "b"});
+  // The message names the event whose delivery failed, not only "c".
+  CHECK_THAT(outcome.message, Contains("not sent, behind spooled HEARTBEAT event " +
+                                       pulse::spool_file_name(event(2, "b")) +
+                                       ": scripted unavailable"));
   CHECK(spooled_ids(spool) == Ids{"b", "c"});
 }
 
