@@ -562,6 +562,9 @@ class Shutdown(DaemonTestCase):
         self.assertIn("ONLINE unavailable: delivery to %s/v1/presence interrupted" % receiver.url,
                       log)
         self.assertIn("no answer within the 2s shutdown budget (heartbeat.shutdown_timeout)", log)
+        # The time-out was the spooled ONLINE's, which the OFFLINE waited behind.
+        self.assertRegex(log, r"OFFLINE unavailable: not sent, behind spooled ONLINE event "
+                              r"\S+\.json: cannot reach .*no answer within the 2s shutdown budget")
         self.assertEqual([e["event"] for _, e in node.spooled_events()], ["ONLINE", "OFFLINE"],
                          "took %.1fs; log:\n%s" % (took, log))
 
