@@ -275,13 +275,13 @@ class Daemon {
     }
   }
 
-  // The spool lock when no `send` holds it; nullptr (logged) when the state
-  // directory is unusable.
-  std::unique_ptr<FileLock> try_spool_lock() const {
+  // The spool lock when no `send` holds it; nullptr when the state
+  // directory is unusable, logged with what the daemon does `instead`.
+  std::unique_ptr<FileLock> try_spool_lock(std::string_view instead) const {
     try {
       return std::make_unique<FileLock>(connection_->settings.state_dir / "spool.lock", false);
     } catch (const std::system_error& error) {
-      log::error(std::string(error.what()) + "; cannot use the spool");
+      log::error(std::string(error.what()) + "; " + std::string(instead));
       return nullptr;
     }
   }
@@ -290,7 +290,7 @@ class Daemon {
   // `send` holds it, the event is spooled and picked up shortly; when the
   // state directory is unusable, the event is sent without the spool.
   Outcome deliver_under_spool_lock(const StoredEvent& event) {
-    std::unique_ptr<FileLock> lock = try_spool_lock();
+    std::unique_ptr<FileLock> lock = try_spool_lock("delivering without the spool");
     if (!lock) return deliver_guarded(event, nullptr);
     if (lock->held()) {
       retime_spool_after_clock_change();
@@ -316,7 +316,7 @@ class Daemon {
 
   void retry_spool() {
     retry_at_.reset();
-    std::unique_ptr<FileLock> lock = try_spool_lock();
+    std::unique_ptr<FileLock> lock = try_spool_lock("cannot deliver the spool");
     if (!lock || !lock->held()) {
       retry_at_ = now() + kLockBusyRetry;
       retry_text_ = wall_time_after(kLockBusyRetry);
