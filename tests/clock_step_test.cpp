@@ -50,6 +50,14 @@ std::vector<std::string> pending_names(const pulse::Spool& spool) {
   return names;
 }
 
+// A state directory's spool and the daemon's clocks.
+struct Machine {
+  TempDir dir{"pulse-clock-step-test"};
+  pulse::Spool spool{dir / "spool", 1000};
+  FakeClocks clocks;
+  pulse::ClockStepFollower follower{clocks};
+};
+
 // Spools an event made now and remembers it, as the daemon does.
 pulse::StoredEvent spool_now(pulse::ClockStepFollower& follower, pulse::Spool& spool,
                              const std::string& id) {
@@ -64,10 +72,8 @@ pulse::StoredEvent spool_now(pulse::ClockStepFollower& follower, pulse::Spool& s
 
 TEST_CASE("clock step: events spooled before the clock was set carry the real time after",
           "[clock_step]") {
-  TempDir dir{"pulse-clock-step-test"};
-  pulse::Spool spool(dir / "spool", 1000);
-  FakeClocks clocks;
-  pulse::ClockStepFollower follower(clocks);
+  Machine machine;
+  auto& [dir, spool, clocks, follower] = machine;
 
   spool_now(follower, spool, "a");  // 2025-01-01T00:00:00.000Z, boot + 20 s
   clocks.run(1500ms);
@@ -105,10 +111,8 @@ TEST_CASE("clock step: events spooled before the clock was set carry the real ti
 
 TEST_CASE("clock step: events made after the step, and other processes' events, stay as they are",
           "[clock_step]") {
-  TempDir dir{"pulse-clock-step-test"};
-  pulse::Spool spool(dir / "spool", 1000);
-  FakeClocks clocks;
-  pulse::ClockStepFollower follower(clocks);
+  Machine machine;
+  auto& [dir, spool, clocks, follower] = machine;
 
   const pulse::StoredEvent elsewhere = make_event(follower.now(), "sent-by-send");
   spool.add(elsewhere);  // spooled by a `send`, never remembered here
@@ -127,10 +131,8 @@ TEST_CASE("clock step: events made after the step, and other processes' events, 
 }
 
 TEST_CASE("clock step: a small adjustment or a suspend moves nothing", "[clock_step]") {
-  TempDir dir{"pulse-clock-step-test"};
-  pulse::Spool spool(dir / "spool", 1000);
-  FakeClocks clocks;
-  pulse::ClockStepFollower follower(clocks);
+  Machine machine;
+  auto& [dir, spool, clocks, follower] = machine;
   const pulse::StoredEvent event = spool_now(follower, spool, "a");
   clocks.set_wall_clock(400ms);
   clocks.run(8h);  // a suspend: boot time and wall clock move together
@@ -140,10 +142,8 @@ TEST_CASE("clock step: a small adjustment or a suspend moves nothing", "[clock_s
 
 TEST_CASE("clock step: delivered or rejected events are forgotten, not written back",
           "[clock_step]") {
-  TempDir dir{"pulse-clock-step-test"};
-  pulse::Spool spool(dir / "spool", 1000);
-  FakeClocks clocks;
-  pulse::ClockStepFollower follower(clocks);
+  Machine machine;
+  auto& [dir, spool, clocks, follower] = machine;
   spool_now(follower, spool, "delivered");
   spool_now(follower, spool, "rejected");
   spool_now(follower, spool, "waiting");
