@@ -7,7 +7,9 @@ sees a node that booted with a stale clock before NTP: it answers 400 to a
 request whose `created` is that far off, with its own Date header. Events
 spooled then must be kept, not dropped, and delivered in order once the two
 clocks agree. A spooled event the server refuses for good is kept as
-`*.rejected` and the ones behind it go on.
+`*.rejected` and the ones behind it go on. A SIGHUP whose settings cannot
+be used keeps the old ones, and a delivery that throws (a value the Ph layer
+refuses) stays inside the daemon loop, which still tries OFFLINE.
 
 The daemon's following of a wall-clock step (spooled events made before the
 step get the time they really happened) needs the wall clock itself to
@@ -19,6 +21,7 @@ the unit level (tests/clock_step_test.cpp) with real spool files.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -227,6 +230,33 @@ class ReloadThatFails(run.DaemonTestCase):
             self.assertEqual(events, ["ONLINE", "HEARTBEAT", "OFFLINE"], daemon.log())
             self.assertEqual({a["hostname"] for a in hub.adds()}, {"good-name"})
             self.assertEqual(node.spooled_events(), [])
+
+    def test_a_delivery_that_throws_stays_in_the_loop_and_offline_is_still_tried(self):
+        # A carriage return in os-release, which metadata reads afresh for
+        # every event: no reload can catch it, the Ph layer refuses it when
+        # it builds the `add`. Mounted over /etc/os-release in a private
+        # mount namespace, so only the daemon sees it.
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            self.skipTest("needs root for a private mount namespace")
+        with PhHub(require_auth=False, cert=run.CERTS.server_cert,
+                   key=run.CERTS.server_key) as hub:
+            node = run.Node(self, hub.url)
+            node.keygen()
+            os_release = os.path.join(node.dir, "os-release")
+            with open(os_release, "w") as f:
+                f.write('NAME="Debian"\nPRETTY_NAME="Debian\r12"\nID=debian\nVERSION_ID="12"\n')
+            daemon = run.Daemon(self, node, wrapper=(
+                "unshare", "-m", "sh", "-c",
+                'mount --bind "$0" /etc/os-release && exec "$@"', os_release))
+            daemon.wait_for_log(r"ONLINE unavailable: cannot deliver: cannot send 'os_version' "
+                                r"over ph://.*; event spooled")
+            daemon.wait_for_log(r"retrying in ")
+            self.assertTrue(daemon.alive())
+            self.assertStopsCleanly(daemon)
+            self.assertRegex(daemon.log(), r"OFFLINE unavailable: .*os_version")
+            self.assertEqual([e["event"] for _, e in node.spooled_events()],
+                             ["ONLINE", "OFFLINE"])
+            self.assertEqual(hub.adds(), [])
 
     def test_a_reload_that_fails_over_https_keeps_the_old_settings(self):
         rx = self.receiver()
