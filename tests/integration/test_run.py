@@ -675,7 +675,9 @@ class Signals(DaemonTestCase):
     def test_sighup_applies_a_new_server(self):
         first = self.receiver()
         second = self.receiver()
-        node = self.node(first)
+        # The first heartbeat comes anywhere within one interval of ONLINE:
+        # an hour, so that none reaches the first server before the SIGHUP.
+        node = self.node(first, interval="1h")
         second.add_key(node.key + ".pub")
         daemon = Daemon(self, node)
         self.wait_for_events(first, 1)
