@@ -198,7 +198,8 @@ Outcome HttpClient::post(const HttpRequest& request) const {
 
   if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && exchange.body_truncated && status != 0)) {
     const Clock::time_point now = Clock::now();
-    Outcome outcome = outcome_for_answer(status, std::move(exchange.body), exchange.retry_after, now);
+    Outcome outcome =
+        outcome_for_answer(status, std::move(exchange.body), exchange.retry_after, now);
     account_for_clock_skew(outcome, exchange.date, now);
     return outcome;
   }

@@ -40,7 +40,8 @@ pulse::StoredEvent make_event(const pulse::ClockReading& made, const std::string
                               const std::string& kind = "HEARTBEAT") {
   const std::string timestamp = pulse::format_timestamp(made.wall);
   return {id, timestamp,
-          R"({"event":")" + kind + R"(","identity":{"hostname":"node"},"metadata":{"uptime":42},"timestamp":")" +
+          R"({"event":")" + kind +
+              R"(","identity":{"hostname":"node"},"metadata":{"uptime":42},"timestamp":")" +
               timestamp + R"("})"};
 }
 
@@ -92,7 +93,8 @@ TEST_CASE("clock step: events spooled before the clock was set carry the real ti
   CHECK(read->id == "a");
   CHECK(read->timestamp == "2025-01-01T01:00:12.000Z");
   CHECK(read->payload ==
-        R"({"event":"HEARTBEAT","identity":{"hostname":"node"},"metadata":{"uptime":42},"timestamp":"2025-01-01T01:00:12.000Z"})");
+        R"({"event":"HEARTBEAT","identity":{"hostname":"node"},"metadata":{"uptime":42},)"
+        R"("timestamp":"2025-01-01T01:00:12.000Z"})");
   // No temp files left behind, no old names.
   CHECK(std::distance(fs::directory_iterator(dir / "spool"), fs::directory_iterator{}) == 2);
 
