@@ -569,6 +569,9 @@ class Shutdown(DaemonTestCase):
         self.assertIn("ONLINE unavailable: delivery to %s/v1/presence interrupted" % receiver.url,
                       log)
         self.assertIn("no answer within the 2s shutdown budget (heartbeat.shutdown_timeout)", log)
+        # The time-out was the spooled ONLINE's, which the OFFLINE waited behind.
+        self.assertRegex(log, r"OFFLINE unavailable: not sent, behind spooled ONLINE event "
+                              r"\S+\.json: cannot reach .*no answer within the 2s shutdown budget")
         self.assertEqual([e["event"] for _, e in node.spooled_events()], ["ONLINE", "OFFLINE"],
                          "took %.1fs; log:\n%s" % (took, log))
 
@@ -672,7 +675,9 @@ class Signals(DaemonTestCase):
     def test_sighup_applies_a_new_server(self):
         first = self.receiver()
         second = self.receiver()
-        node = self.node(first)
+        # The first heartbeat comes anywhere within one interval of ONLINE:
+        # an hour, so that none reaches the first server before the SIGHUP.
+        node = self.node(first, interval="1h")
         second.add_key(node.key + ".pub")
         daemon = Daemon(self, node)
         self.wait_for_events(first, 1)
