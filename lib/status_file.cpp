@@ -38,7 +38,9 @@ std::string to_json(const DaemonStatus& status) {
                        {"server", status.server},
                        {"transport", status.transport},
                        {"last_event", nullptr},
-                       {"next_heartbeat", status.next_heartbeat},
+                       {"next_heartbeat", status.next_heartbeat.empty()
+                                              ? ordered_json(nullptr)
+                                              : ordered_json(status.next_heartbeat)},
                        {"retry_at", or_null(status.retry_at)},
                        {"last_error", nullptr}};
   if (const auto& event = status.last_event) {
@@ -62,10 +64,10 @@ std::optional<DaemonStatus> parse_daemon_status(std::string_view text) {
   status.pid = pid->get<long>();
   if (!read_string(json, "started", status.started) ||
       !read_string(json, "server", status.server) ||
-      !read_string(json, "transport", status.transport) ||
-      !read_string(json, "next_heartbeat", status.next_heartbeat)) {
+      !read_string(json, "transport", status.transport)) {
     return std::nullopt;
   }
+  read_string(json, "next_heartbeat", status.next_heartbeat);
   const auto event = json.find("last_event");
   if (event != json.end() && event->is_object()) {
     EventRecord record;

@@ -30,7 +30,7 @@ struct DaemonStatus {
   std::string server;
   std::string transport;  // "https", "http" or "ph"
   std::optional<EventRecord> last_event;
-  std::string next_heartbeat;
+  std::string next_heartbeat;  // empty until the first is scheduled
   std::optional<std::string> retry_at;  // when spooled events are tried again
   std::optional<ErrorRecord> last_error;
   bool operator==(const DaemonStatus&) const = default;

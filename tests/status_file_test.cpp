@@ -41,6 +41,7 @@ TEST_CASE("a daemon status reads back as it was written", "[status_file]") {
   const auto text = pulse::to_json(starting);
   CHECK(text.find(R"("last_event":null)") != std::string::npos);
   CHECK(text.find(R"("retry_at":null)") != std::string::npos);
+  CHECK(text.find(R"("next_heartbeat":null)") != std::string::npos);
   CHECK(pulse::parse_daemon_status(text) == starting);
 }
 
