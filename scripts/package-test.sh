@@ -190,6 +190,9 @@ log "/usr/bin/pharos-pulse --version: $version_output"
 zcat /usr/share/man/man1/pharos-pulse.1.gz | grep -q '^\.TH PHAROS-PULSE 1' ||
   fail "/usr/share/man/man1/pharos-pulse.1.gz is not the man page"
 getent group pharos >/dev/null || fail "postinst did not create the pharos group"
+grep -qx 'EnvironmentFile=-/etc/default/pharos-pulse' /usr/lib/systemd/system/pharos-pulse.service ||
+  fail "the unit does not read /etc/default/pharos-pulse"
+[[ -f /etc/default/pharos-pulse ]] || fail "no /etc/default/pharos-pulse after install"
 [[ $(stat -c '%a %U %G' /etc/pharos 2>/dev/null) == '750 root pharos' ]] ||
   fail "/etc/pharos is '$(stat -c '%a %U %G' /etc/pharos 2>&1)', not '750 root pharos'"
 [[ -z $(find /etc/pharos -mindepth 1 2>/dev/null) ]] || fail "postinst wrote into /etc/pharos"
@@ -215,6 +218,7 @@ dpkg --purge pharos-pulse
 installed=0
 [[ ! -e /usr/bin/pharos-pulse ]] || fail "/usr/bin/pharos-pulse is still there after purge"
 [[ ! -e /etc/pharos ]] || fail "/etc/pharos is still there after purge"
+[[ ! -e /etc/default/pharos-pulse ]] || fail "/etc/default/pharos-pulse is still there after purge"
 if dpkg-query -W -f='${db:Status-Abbrev}' pharos-pulse 2>/dev/null | grep -q '^[ih]'; then
   fail "dpkg still lists pharos-pulse after purge"
 fi
