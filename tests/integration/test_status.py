@@ -186,6 +186,15 @@ class Status(DaemonTestCase):
         code, report = self.status_json(node, prefix=prefix)
         self.assertEqual(code, 0, report)
         self.assertEqual(report["daemon"]["pid"], daemon.pid)
+
+        # A config only root may read: say so, and take --state-dir instead.
+        os.chmod(node.config, 0o600)
+        result = self.status(node, prefix=prefix)
+        self.assertEqual(result.returncode, 4, result)
+        self.assertIn(node.config, result.stderr)
+        self.assertIn("--state-dir", result.stderr)
+        result = self.status(node, "--state-dir", node.state, prefix=prefix)
+        self.assertEqual(result.returncode, 0, result)
         self.assertStopsCleanly(daemon)
 
 
