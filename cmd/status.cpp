@@ -41,7 +41,7 @@ std::string headline(const StatusReport& report) {
 
 void print_for_person(const StatusReport& report) {
   std::printf("pharos-pulse: %s\n", headline(report).c_str());
-  row("state dir", report.state_dir.string());
+  row("state dir", report.state_dir.empty() ? "(unknown)" : report.state_dir.string());
   if (const auto& daemon = report.daemon) {
     if (report.verdict == Verdict::stopped) {
       row("last run", "pid " + std::to_string(daemon->pid) + ", started " + daemon->started);
@@ -70,7 +70,8 @@ void print_json(const StatusReport& report) {
   nlohmann::ordered_json json = {
       {"status", verdict_name(report.verdict)},
       {"running", report.running ? nlohmann::ordered_json(*report.running) : nullptr},
-      {"state_dir", report.state_dir.string()},
+      {"state_dir", report.state_dir.empty() ? nlohmann::ordered_json(nullptr)
+                                             : nlohmann::ordered_json(report.state_dir.string())},
       {"daemon", nullptr},
       {"spool", nullptr},
       {"problems", report.problems}};

@@ -189,6 +189,8 @@ class Status(DaemonTestCase):
 
         # A config only root may read: say so, and take --state-dir instead.
         os.chmod(node.config, 0o600)
+        code, report = self.status_json(node, prefix=prefix)
+        self.assertEqual((code, report["state_dir"]), (4, None))
         result = self.status(node, prefix=prefix)
         self.assertEqual(result.returncode, 4, result)
         self.assertIn(node.config, result.stderr)
