@@ -48,6 +48,8 @@ if ((all)); then
     # (scripts/test-windows.sh): the POSIX-threads MinGW-w64 compiler, since
     # the win32 thread model has no std::mutex.
     g++-mingw-w64-x86-64-posix wine wine64
+    # The fleet simulation's plots (bench/fleet/run.sh).
+    gnuplot-nox
     # Release (scripts/release.sh): lintian for the .deb, rpmbuild and rpm
     # for the .rpm, zip for the Windows archive.
     lintian rpm zip
