@@ -67,8 +67,13 @@ install(FILES examples/pulse.toml DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 
 # The service's environment file, all comments: Debian's place for it (the
-# rpm moves it to /etc/sysconfig, packaging/rpm/pharos-pulse.spec).
-install(FILES packaging/default/pharos-pulse DESTINATION /etc/default)
+# rpm moves it to /etc/sysconfig, packaging/rpm/pharos-pulse.spec). Only when
+# missing, so that an install from source keeps an administrator's file.
+install(CODE "
+  if(NOT EXISTS \"\$ENV{DESTDIR}/etc/default/pharos-pulse\")
+    file(INSTALL DESTINATION /etc/default TYPE FILE
+      FILES \"${PROJECT_SOURCE_DIR}/packaging/default/pharos-pulse\")
+  endif()")
 
 # Changelogs as Debian wants them: the project's CHANGELOG.md as the upstream
 # changelog.gz, and changelog.Debian.gz made from it.

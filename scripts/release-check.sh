@@ -15,7 +15,7 @@
 #     prefix and at --prefix /opt/pharos-pulse: files, modes, /etc/pharos and
 #     the state directory, units naming the installed binary, nothing
 #     enabled; then --uninstall leaves only the config and state directories.
-#  5. The zip holds pharos-pulse.exe and README-Windows.md.
+#  5. The zip holds pharos-pulse.exe, README-Windows.md and the licences.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -111,7 +111,7 @@ done
 
 log "the zip"
 listing=$(unzip -Z1 "$ZIP")
-for file in pharos-pulse.exe README-Windows.md LICENSE; do
+for file in pharos-pulse.exe README-Windows.md LICENSE THIRD-PARTY-LICENSES; do
   grep -qx "pharos-pulse-$VERSION-windows-x86_64/$file" <<<"$listing" || fail "the zip has no $file"
 done
 

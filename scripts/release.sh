@@ -18,8 +18,8 @@
 #   pharos-pulse-VERSION-linux-x86_64.tar.gz   any Linux: ./install.sh [--prefix DIR]
 #   pharos-pulse-VERSION-windows-x86_64.zip    pharos-pulse.exe and README-Windows.md
 #   SHA256SUMS                             over all of them
-# Each Linux artifact carries THIRD-PARTY-LICENSES, the licences of what the
-# static binary links in. scripts/release-check.sh checks them.
+# Each artifact carries THIRD-PARTY-LICENSES, the licences of what the
+# binary links in. scripts/release-check.sh checks them.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -122,6 +122,7 @@ x86_64-w64-mingw32-strip -o "$tree/pharos-pulse.exe" "$WINDOWS/pharos-pulse.exe"
   sed -n '/^## Windows$/,/^## /p' "$REPO/README.md" | sed '1d;$d'
 } >"$tree/README-Windows.md"
 cp "$REPO/LICENSE" "$REPO/CHANGELOG.md" "$tree/"
+windows_third_party_licenses "$WINDOWS" >"$tree/THIRD-PARTY-LICENSES"
 find "$tree" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$work" && zip -q -X -r "$DIST/$name.zip" "$name")
 
