@@ -17,6 +17,7 @@
 #include "service_notifier.h"
 #include "signal_inbox.h"
 #include "spool.h"
+#include "status_file.h"
 #include "timer.h"
 #include "waitable.h"
 
@@ -85,7 +86,11 @@ class Daemon {
                                              (pid.empty() ? "unknown" : pid) + ")");
     }
     instance_lock_->write_content(std::to_string(::getpid()));
+    status_file_ = std::make_unique<StatusFile>(status_file_path(settings.state_dir));
+    status_.pid = ::getpid();
+    status_.started = wall_time_after(Duration(0));
     connection_ = connect(std::move(settings), true);
+    status_file_->publish(status_);
     log::info("running as " + connection_->identity->fingerprint() + ", reporting to " +
               connection_->settings.server_url);
 
@@ -133,6 +138,8 @@ class Daemon {
     connection->channel =
         open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
     connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
+    status_.server = settings.server_url;
+    status_.transport = settings.server_url.substr(0, settings.server_url.find("://"));
     connection->settings = std::move(settings);
     return connection;
   }
@@ -253,6 +260,7 @@ class Daemon {
                                         settings.heartbeat_jitter, random_);
     if (after != HeartbeatAfter::reload) last_heartbeat_ = now();
     next_heartbeat_text_ = wall_time_after(next_heartbeat_ - now());
+    status_.next_heartbeat = next_heartbeat_text_;
     log::debug("next heartbeat in " + for_people(next_heartbeat_ - now()));
   }
 
@@ -330,11 +338,14 @@ class Daemon {
       if (waiting_in_spool_) {
         last_outcome_text_ = std::string(event_name(*waiting_in_spool_)) +
                              " delivered from the spool at " + wall_time_after(Duration(0));
+        status_.last_event = {std::string(event_name(*waiting_in_spool_)), "delivered",
+                              wall_time_after(Duration(0))};
         waiting_in_spool_.reset();
       }
       return;
     }
     log::warning(blocked->message);
+    status_.last_error = {wall_time_after(Duration(0)), blocked->message};
     after_delivery(*blocked);
   }
 
@@ -367,11 +378,18 @@ class Daemon {
       log::error(name + " " + what + ": " + outcome.message);
     }
     last_outcome_text_ = name + " " + what + " at " + wall_time_after(Duration(0));
+    status_.last_event = {name, what, wall_time_after(Duration(0))};
+    if (outcome.kind != OutcomeKind::delivered) {
+      status_.last_error = {wall_time_after(Duration(0)), outcome.message};
+    }
   }
 
-  // STATUS= for `systemctl status`: the last outcome and what comes next.
-  // Sent only when it changed, so a watchdog wake-up adds no message.
+  // STATUS= for `systemctl status` and the status file for `pharos-pulse
+  // status`: the last outcome and what comes next. Written only when they
+  // changed, so a watchdog wake-up adds no message.
   void publish_status() {
+    status_.retry_at = retry_at_ ? std::optional(retry_text_) : std::nullopt;
+    status_file_->publish(status_);
     std::string text = "last: " + last_outcome_text_;
     if (retry_at_) text += "; retry at " + retry_text_;
     text += "; next heartbeat at " + next_heartbeat_text_;
@@ -419,6 +437,8 @@ class Daemon {
                                               metadata_options(connection_->settings),
                                               Clock::now());
     report(EventKind::offline, deliver_under_spool_lock(event));
+    status_.retry_at.reset();
+    status_file_->publish(status_);
   }
 
   const SettingsLoader& load_;
@@ -434,6 +454,8 @@ class Daemon {
   Backoff backoff_;
   std::unique_ptr<FileLock> instance_lock_;
   std::unique_ptr<Connection> connection_;
+  std::unique_ptr<StatusFile> status_file_;
+  DaemonStatus status_;
 
   Duration last_heartbeat_{};
   Duration next_heartbeat_{};
