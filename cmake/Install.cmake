@@ -65,6 +65,16 @@ install(FILES packaging/tmpfiles.d/pharos-pulse.conf
 
 install(FILES examples/pulse.toml DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+# The static build links third-party libraries in: their licences and where
+# their sources are (written by scripts/build-static.sh).
+set(PULSE_THIRD_PARTY_LICENSES "" CACHE FILEPATH
+  "Licences of the libraries linked into a static build (set by scripts/build-static.sh)")
+if(PULSE_THIRD_PARTY_LICENSES)
+  install(FILES ${PULSE_THIRD_PARTY_LICENSES} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+elseif(PULSE_STATIC)
+  message(FATAL_ERROR "PULSE_STATIC=ON needs -DPULSE_THIRD_PARTY_LICENSES=<file>: "
+    "run scripts/build-static.sh, which writes it")
+endif()
 
 # --- The Debian package ------------------------------------------------------
 set(PULSE_DEB_MAINTAINER "Pharos maintainers <pharos@example.net>" CACHE STRING

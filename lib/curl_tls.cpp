@@ -14,6 +14,8 @@ void apply_transport_settings(CURL* handle, const TransportSettings& settings,
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  // Never TLS 1.0/1.1, whatever the TLS library's defaults or configuration.
+  curl_easy_setopt(handle, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
   if (!ca_bundle.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, ca_bundle.c_str());
   // Only the one bundle counts, never a certificate directory besides it.
   curl_easy_setopt(handle, CURLOPT_CAPATH, nullptr);
