@@ -40,7 +40,7 @@ sed "s|ca_file = .*|ca_file = \"$work/full-bundle.pem\"|" "$work/pulse.toml" >"$
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }  # from memory_at_exit.py's JSON
-mib() { awk '{printf "%.1f MiB", $1/1024}'; }  # from KiB
+mib() { awk '{printf "%.2f MiB", $1/1024}'; }  # from KiB
 bytes_in_mib() { awk '{printf "%.1f MiB", $1/1048576}'; }
 received() { wc -l <"$work/received.jsonl"; }
 wait_for_requests() {  # until the receiver has logged $1 requests in all

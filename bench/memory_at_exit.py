@@ -7,7 +7,8 @@ Prints one JSON line: peak RSS (VmHWM), the resident set at exit split into
 anonymous and file-backed pages (RssAnon, RssFile), the exit status and the
 wall time. The command runs under ptrace with PTRACE_O_TRACEEXIT, which stops
 it after its last instruction but before the kernel takes its memory away;
-signals pass through unchanged. --smaps copies /proc/PID/smaps there;
+signals pass through unchanged; the command's standard output is discarded.
+--smaps copies /proc/PID/smaps there;
 --pagemap writes the resident pages of each file-backed mapping ("START END
 OFFSET PATH" then one resident virtual address a line), for
 bench/where_memory_goes.py.
@@ -70,6 +71,7 @@ def main():
     pid = os.fork()
     if pid == 0:
         libc.ptrace(PTRACE_TRACEME, 0, None, None)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # stdout is the report's
         os.execvp(args.command[0], args.command)
     _, status = os.waitpid(pid, 0)  # stopped at exec
     if libc.ptrace(PTRACE_SETOPTIONS, pid, None, ctypes.c_void_p(PTRACE_O_TRACEEXIT)) != 0:

@@ -34,6 +34,8 @@ HEADER_ONLY = [("8nlohmann", "JSON/TOML/CLI (header-only)"),
                ("4toml", "JSON/TOML/CLI (header-only)"),
                ("3CLI", "JSON/TOML/CLI (header-only)")]
 OTHER_LIBS = "other shared libraries"
+# Sections of the link map that take no memory at run time.
+NOT_LOADED = (".debug", ".comment", ".gnu.warning", ".note.GNU-stack", ".gnu_debuglink")
 UNATTRIBUTED = "ELF headers, unwind tables, GOT (linker-made)"
 
 
@@ -56,7 +58,7 @@ def link_map_ranges(path):
     ranges = []
     for match in entry.finditer(text):
         start, size = int(match.group(2), 16), int(match.group(3), 16)
-        if start == 0 or size == 0:
+        if start == 0 or size == 0 or match.group(1).startswith(NOT_LOADED):
             continue
         ranges.append((start, start + size, part_of(match.group(4), match.group(1)) or UNATTRIBUTED))
     ranges.sort()

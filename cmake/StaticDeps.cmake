@@ -80,6 +80,9 @@ target_link_options(pulse_deps INTERFACE -static-libstdc++ -static-libgcc)
 target_link_options(pulse_deps INTERFACE LINKER:--gc-sections)
 
 # Link warnings that remain, all on code paths pharos-pulse never takes:
+#   libwolfssl.a wolfio.o     getaddrinfo    - wolfSSL's own connect, for OCSP
+#                                              and CRL fetching; libcurl makes
+#                                              the connections
 #   libcares.a  ares_getaddrinfo  getservbyname - only for a non-numeric
 #                                              service; curl passes the port
 #                                              with ARES_AI_NUMERICSERV

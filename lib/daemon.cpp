@@ -2,6 +2,9 @@
 
 #include <signal.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <memory>
 #include <string>
@@ -138,6 +141,11 @@ class Daemon {
   // makes no system calls at all.
   void wait() {
     publish_status();
+#ifdef __GLIBC__
+    // The heap a transfer freed stays resident until the next one, maybe an
+    // hour away: give its pages back before sleeping.
+    malloc_trim(0);
+#endif
     Duration deadline = next_heartbeat_;
     if (retry_at_) deadline = std::min(deadline, *retry_at_);
     event_timer_.fire_at(deadline);
