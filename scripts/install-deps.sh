@@ -15,10 +15,12 @@ packages=(
   libcli11-dev libcurl4-openssl-dev libsodium-dev nlohmann-json3-dev libtomlplusplus-dev
   # Tests.
   catch2 openssl openssh-client nodejs python3 ca-certificates
-  # Static build (scripts/build-static.sh): the static archives it links ...
-  libc-ares-dev libssl-dev zlib1g-dev
-  # ... `apt-get source`, `dpkg-source -x` and `dpkg-buildflags` for curl's
-  # Debian source package, the keyring its private apt configuration trusts ...
+  # Static build (scripts/build-static.sh): the static archives it links
+  # (wolfSSL and libcurl it builds itself) ...
+  libc-ares-dev zlib1g-dev
+  # ... `apt-get source`, `dpkg-source -x` and `dpkg-buildflags` for the wolfssl
+  # and curl Debian source packages, the keyring its private apt configuration
+  # trusts ...
   dpkg-dev debian-archive-keyring
   # ... and `autoreconf`, since Debian's patches touch configure.ac and
   # Makefile.am (Debian's own build runs ./buildconf too).
