@@ -33,9 +33,11 @@ packages=(
   # Demo and tests (scripts/demo.sh, scripts/test.sh): unit tests, the
   # Node.js HTTPS receiver with certificates made by openssl, ssh-keygen for
   # key interop, the status JSON schema check, the man page lint and the
-  # shells whose completions are tested, service checks (systemd-analyze).
+  # shells whose completions are tested, service checks (systemd-analyze),
+  # and a real HTTP proxy for tests/integration/test_proxy.py (started by the
+  # test on a free loopback port with its own config).
   catch2 openssl openssh-client nodejs python3 python3-jsonschema ca-certificates
-  mandoc zsh fish bash-completion file systemd time
+  mandoc zsh fish bash-completion file systemd time tinyproxy
 )
 if ((all)); then
   packages+=(
