@@ -104,27 +104,27 @@ Identity load_identity(const std::filesystem::path& key_file) {
   }
 }
 
-void save_identity(const Identity& identity, const std::filesystem::path& key_file,
+bool save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite) {
-  std::error_code unreachable_counts_as_absent;
-  const auto status = std::filesystem::symlink_status(key_file, unreachable_counts_as_absent);
-  if (!overwrite && std::filesystem::exists(status)) {
-    throw Failure(ExitCode::cant_create, "identity key '" + key_file.string() +
-                                             "' already exists; use --force to replace it");
-  }
   ensure_sodium();
   Wiped<std::string> text(format_openssh_private_key(identity, randombytes_random()));
   std::filesystem::path public_file = key_file;
   public_file += ".pub";
   try {
     create_directories(key_file.parent_path(), 0700);
-    // The public half first, so a private key on disk always has its .pub.
+    if (overwrite) {
+      write_key_file(key_file, *text);
+    } else if (!create_key_file(key_file, *text)) {
+      return false;
+    }
+    // Only the process whose key is on disk writes its .pub. Another that
+    // finds the key before the .pub reads the public half from the key.
     write_file_atomically(public_file, identity.public_line() + "\n", 0644);
-    write_key_file(key_file, *text);
   } catch (const std::system_error& error) {
     throw Failure(ExitCode::cant_create,
                   "cannot write identity key '" + key_file.string() + "': " + error.what());
   }
+  return true;
 }
 
 std::string default_key_comment(std::string_view hostname) {
@@ -133,11 +133,17 @@ std::string default_key_comment(std::string_view hostname) {
 
 Identity load_or_create_identity(const std::filesystem::path& key_file,
                                  const std::function<std::string()>& hostname) {
-  if (std::filesystem::exists(key_file)) return load_identity(key_file);
-  Identity identity = Identity::generate(default_key_comment(hostname()));
-  save_identity(identity, key_file, false);
-  log::info("created identity key " + key_file.string() + " (" + identity.fingerprint() + ")");
-  return identity;
+  std::error_code unreachable_counts_as_absent;
+  if (!std::filesystem::exists(std::filesystem::symlink_status(key_file, unreachable_counts_as_absent))) {
+    Identity identity = Identity::generate(default_key_comment(hostname()));
+    if (save_identity(identity, key_file, false)) {
+      log::info("created identity key " + key_file.string() + " (" + identity.fingerprint() + ")");
+      return identity;
+    }
+  }
+  // Also when another process (first boot: run and enroll) created it a
+  // moment ago: every process must use the one key on disk.
+  return load_identity(key_file);
 }
 
 }  // namespace pulse

@@ -95,10 +95,12 @@ class Identity {
 // key type or a malformed file, each with a message saying how to fix it.
 Identity load_identity(const std::filesystem::path& key_file);
 
-// Writes <key_file> (0600) and <key_file>.pub (0644) atomically, creating the
-// parent directory with mode 0700. Without `overwrite` an existing key is left
-// alone and Failure(cant_create) is thrown.
-void save_identity(const Identity& identity, const std::filesystem::path& key_file,
+// Writes <key_file> (0600), then <key_file>.pub (0644), each atomically,
+// creating the parent directory with mode 0700. With `overwrite` an existing
+// key is replaced. Without, the key file is claimed without replacing
+// anything: false (nothing written) when a key exists, also one another
+// process created a moment ago. A write error is Failure(cant_create).
+bool save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite);
 
 // The default comment: "pharos-pulse@HOST".

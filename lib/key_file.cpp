@@ -67,4 +67,8 @@ void write_key_file(const std::filesystem::path& key_file, std::string_view text
   write_file_atomically(key_file, text, 0600);
 }
 
+bool create_key_file(const std::filesystem::path& key_file, std::string_view text) {
+  return create_file_atomically(key_file, text, 0600);
+}
+
 }  // namespace pulse
