@@ -13,12 +13,7 @@ namespace pulse {
 namespace {
 
 toml::table parse_existing(const std::filesystem::path& file) {
-  std::optional<std::string> text;
-  try {
-    text = read_file_if_exists(file);
-  } catch (const std::system_error& error) {
-    throw Failure(ExitCode::configuration, std::string("cannot read config file: ") + error.what());
-  }
+  const std::optional<std::string> text = read_config_text(file);
   if (!text) return {};
   return parse_toml_document(*text, file);
 }

@@ -1,11 +1,10 @@
 #include "settings.h"
 
 #include <cstdlib>
-#include <system_error>
 
 #include "config_file.h"
 #include "failure.h"
-#include "files.h"
+#include "toml_document.h"
 
 namespace pulse {
 
@@ -29,12 +28,7 @@ Settings load_settings(const SettingFlags& flags, const Environment& environment
     named_explicitly = false;
   }
 
-  std::optional<std::string> text;
-  try {
-    text = read_file_if_exists(settings.config_file);
-  } catch (const std::system_error& error) {
-    throw Failure(ExitCode::configuration, std::string("cannot read config file: ") + error.what());
-  }
+  const std::optional<std::string> text = read_config_text(settings.config_file);
   if (text) {
     settings.config_file_found = true;
     apply_config_text(*text, settings.config_file, settings);
