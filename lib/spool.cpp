@@ -9,6 +9,7 @@
 
 #include "files.h"
 #include "log.h"
+#include "state_directory.h"
 
 namespace pulse {
 namespace {
@@ -80,6 +81,7 @@ Spool::Spool(std::filesystem::path dir, std::size_t max_events)
 
 void Spool::add(const StoredEvent& event) {
   create_directories(dir_, 0700);
+  check_trusted_directory(dir_, "spool directory");
   write_file_atomically(dir_ / spool_file_name(event), event.payload, 0600);
   auto files = pending();
   for (std::size_t excess = files.size() > max_events_ ? files.size() - max_events_ : 0, i = 0;
@@ -96,7 +98,8 @@ void Spool::remove_stale_temp_files() const {
   const auto stale_before = std::filesystem::file_time_type::clock::now() - kStaleTempFileAge;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
-    if (!entry.is_regular_file() || !is_atomic_write_temp_file(entry.path().filename().string())) {
+    if (!std::filesystem::is_regular_file(entry.symlink_status(error)) ||
+        !is_atomic_write_temp_file(entry.path().filename().string())) {
       continue;
     }
     const auto written = entry.last_write_time(error);
@@ -108,19 +111,30 @@ void Spool::remove_stale_temp_files() const {
 }
 
 std::vector<std::filesystem::path> Spool::pending() const {
+  check_trusted_directory(dir_, "spool directory");
   std::vector<std::filesystem::path> files;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
-    if (entry.is_regular_file() && is_event_file(entry.path())) files.push_back(entry.path());
+    if (std::filesystem::is_regular_file(entry.symlink_status(error)) &&
+        is_event_file(entry.path())) {
+      files.push_back(entry.path());
+    }
   }
   std::sort(files.begin(), files.end());
   return files;
 }
 
 std::optional<StoredEvent> Spool::read(const std::filesystem::path& file) const {
-  std::optional<std::string> content = read_file_if_exists(file);
-  if (!content) return std::nullopt;  // delivered by someone else meanwhile
-  if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
+  std::optional<std::string> content;
+  try {
+    content = read_bounded_file_if_exists(file, kMaxSystemFileSize, Symlinks::refuse);
+    if (!content) return std::nullopt;  // delivered by someone else meanwhile
+  } catch (const std::system_error& error) {
+    if (error.code() != std::errc::file_too_large) throw;
+  }
+  if (content) {
+    if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
+  }
   std::filesystem::path aside = file;
   aside += ".corrupt";
   std::error_code error;
@@ -142,7 +156,7 @@ void Spool::remove(const std::filesystem::path& file) const {
 
 std::string FileLock::read_content(const std::filesystem::path& path) {
   try {
-    return read_file_if_exists(path).value_or("");
+    return read_bounded_file_if_exists(path, kMaxSystemFileSize, Symlinks::refuse).value_or("");
   } catch (const std::system_error&) {
     return "";
   }

@@ -121,6 +121,29 @@ TEST_CASE("hw_uuid of an unprivileged run without a kept uuid warns", "[hw_uuid]
     CHECK(uuid.source == "/etc/machine-id");
     CHECK(uuid.warning);
   }
+  SECTION("and follows no symlink at the kept file") {
+    pulse::create_directories(state_dir, 0755);
+    std::ofstream(temp / "victim") << dmi_uuid << "\n";
+    fs::create_symlink(temp / "victim", state_dir / "hw_uuid");
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+  }
+  SECTION("and reads no endless file there") {
+    pulse::create_directories(state_dir, 0755);
+    fs::create_symlink("/dev/zero", state_dir / "hw_uuid");
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+  }
+  SECTION("and trusts no kept file in a directory others can write") {
+    pulse::create_directories(state_dir, 0755);
+    std::ofstream(state_dir / "hw_uuid") << dmi_uuid << "\n";
+    fs::permissions(state_dir, fs::perms::group_write, fs::perm_options::add);
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+  }
   SECTION("and without a state directory only suggests read access") {
     HardwareUuid uuid = read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, {});
     REQUIRE(uuid.warning);

@@ -110,5 +110,146 @@ class KeyCreationRace(unittest.TestCase):
         self.check_one_key(node)
 
 
+def limit_memory():
+    """A child's address space capped at 1 GiB, so a read that never ends
+    fails there instead of taking the machine's memory."""
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+class StateDirectoryPreparedByOthers(unittest.TestCase):
+    """Contract §1: files in the state directory are opened without following
+    symlinks, and a directory others may have prepared is refused (78)."""
+
+    def setUp(self):
+        self.node = pulse_cli.Node()
+        self.addCleanup(self.node.cleanup)
+        os.makedirs(self.node.state_dir, mode=0o755)
+        self.victims = tempfile.mkdtemp(prefix="pulse-victims-")
+        self.addCleanup(shutil.rmtree, self.victims, True)
+        self.server = "https://127.0.0.1:%d" % pulse_cli.unused_port()
+
+    def victim(self, name, content="someone else's file\n"):
+        path = os.path.join(self.victims, name)
+        with open(path, "w") as f:
+            f.write(content)
+        return path
+
+    def read(self, path):
+        with open(path) as f:
+            return f.read()
+
+    def send(self):
+        return self.node.run("send", "heartbeat", server=self.server, timeout="1s")
+
+    def test_pulse_lock_symlink_is_refused_and_its_target_untouched(self):
+        victim = self.victim("passwd")
+        os.symlink(victim, os.path.join(self.node.state_dir, "pulse.lock"))
+        daemon = self.node.popen("run", server=self.server, timeout="1s")
+        try:
+            out, err = daemon.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            out, err = daemon.communicate()
+        self.assertEqual(daemon.returncode, 78, err)
+        self.assertIn("pulse.lock", err)
+        self.assertEqual(self.read(victim), "someone else's file\n")
+
+    def test_spool_lock_symlink_creates_nothing_through_it(self):
+        target = os.path.join(self.victims, "created-by-root")
+        os.symlink(target, os.path.join(self.node.state_dir, "spool.lock"))
+        r = self.send()
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("spool.lock", r.stderr)
+        self.assertFalse(os.path.lexists(target))
+
+    def test_symlinked_spool_entry_is_no_event_and_its_target_untouched(self):
+        os.makedirs(self.node.spool_dir, mode=0o700)
+        victim = self.victim("2026-11-28T10:52:29.123Z-abc.json", "not an event")
+        os.symlink(victim, os.path.join(self.node.spool_dir, os.path.basename(victim)))
+        r = self.send()
+        self.assertEqual(r.returncode, 69, r)
+        self.assertEqual(self.read(victim), "not an event")
+        self.assertEqual(os.listdir(self.victims), [os.path.basename(victim)])
+        self.assertNotIn("corrupt", r.stderr)
+
+    def test_symlinked_spool_directory_is_refused_and_its_files_untouched(self):
+        victim = self.victim("2026-11-28T10:52:29.123Z-abc.json", "not an event")
+        os.symlink(self.victims, self.node.spool_dir)
+        r = self.send()
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("spool directory '%s' is a symbolic link" % self.node.spool_dir, r.stderr)
+        self.assertEqual(os.listdir(self.victims), [os.path.basename(victim)])
+
+    def test_group_writable_state_directory_is_refused_with_the_fix(self):
+        os.chmod(self.node.state_dir, 0o775)
+        r = self.send()
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("state directory '%s' is writable by its group (mode 0775)"
+                      % self.node.state_dir, r.stderr)
+        self.assertIn("chmod 755 %s" % self.node.state_dir, r.stderr)
+        self.assertEqual(self.node.spool_files(), [])
+
+    def test_world_writable_spool_directory_is_refused(self):
+        os.makedirs(self.node.spool_dir)
+        os.chmod(self.node.spool_dir, 0o777)
+        r = self.send()
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("spool directory '%s' is writable by others" % self.node.spool_dir,
+                      r.stderr)
+
+    @needs_root
+    def test_state_directory_of_another_user_is_refused(self):
+        os.chown(self.node.state_dir, NOBODY, NOBODY)
+        r = self.send()
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("belongs to uid %d, neither root nor this user" % NOBODY, r.stderr)
+        self.assertIn("chown root: %s" % self.node.state_dir, r.stderr)
+        daemon = self.node.run("run", server=self.server, timeout="1s", process_timeout=10)
+        self.assertEqual(daemon.returncode, 78, daemon)
+        self.assertEqual(os.listdir(self.node.state_dir), [])
+
+
+class BoundedReads(unittest.TestCase):
+    """Contract §3: every file read for the payload is bounded (64 KiB)."""
+
+    @needs_root
+    def test_os_release_bound_to_dev_zero_is_a_clear_error(self):
+        if not shutil.which("unshare"):
+            self.skipTest("unshare (util-linux) is needed")
+        node = pulse_cli.Node()
+        self.addCleanup(node.cleanup)
+        argv = node.command("inspect", "--json")
+        script = 'mount --bind /dev/zero /etc/os-release && exec "$@"'
+        p = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+                            "sh"] + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=60, env=pulse_cli.clean_environment(),
+                           preexec_fn=limit_memory)
+        self.assertEqual(p.returncode, 78, p.stderr)
+        self.assertIn("cannot read '/etc/os-release': it holds more than 64 KiB", p.stderr)
+        self.assertNotIn("bad_alloc", p.stderr)
+
+
+class OversizedConfig(unittest.TestCase):
+    """Contract §1: the config file is bounded before toml++ sees it."""
+
+    def setUp(self):
+        self.node = pulse_cli.Node()
+        self.addCleanup(self.node.cleanup)
+
+    def test_400_kb_of_nested_tables_is_refused_not_a_crash(self):
+        self.node.write_config("[" + ".".join(["a"] * 200000) + "]\n")
+        r = self.node.run("inspect")
+        self.assertEqual(r.returncode, 78, r)
+        self.assertEqual(r.stderr, "pharos-pulse: error: %s:1: tables or keys nested deeper "
+                         "than 64 levels\n" % self.node.config)
+
+    def test_config_over_1_mib_is_refused_naming_the_file(self):
+        self.node.write_config("# padding\n" * 120000)
+        r = self.node.run("inspect")
+        self.assertEqual(r.returncode, 78, r)
+        self.assertIn("config file '%s' is larger than 1 MiB" % self.node.config, r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
