@@ -1,6 +1,7 @@
 #include "files.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,8 +63,11 @@ std::filesystem::path write_temp_file(const std::filesystem::path& path, std::st
   FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (fd.get() < 0) throw errno_error("cannot create", temp);
   try {
-    if (owner && ::fchown(fd.get(), static_cast<uid_t>(owner->user),
-                          static_cast<gid_t>(owner->group)) != 0) {
+    struct stat made {};
+    if (owner && ::fstat(fd.get(), &made) == 0 &&
+        (made.st_uid != owner->user || made.st_gid != owner->group) &&
+        ::fchown(fd.get(), static_cast<uid_t>(owner->user), static_cast<gid_t>(owner->group)) !=
+            0) {
       throw errno_error("cannot chown", temp);
     }
     // The umask must not widen or narrow the mode the caller asked for.
@@ -143,6 +147,22 @@ bool create_file_atomically(const std::filesystem::path& path, std::string_view 
   }
   fsync_directory(directory_of(path));
   return true;
+}
+
+std::optional<FileAccess> existing_file_access(const std::filesystem::path& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw errno_error("cannot stat", path);
+  }
+  return FileAccess{static_cast<mode_t>(status.st_mode & 07777), {status.st_uid, status.st_gid}};
+}
+
+std::optional<FileOwner> owner_with_group(const char* name) {
+  if (::geteuid() != 0) return std::nullopt;
+  const struct group* found = ::getgrnam(name);
+  if (found == nullptr) return std::nullopt;
+  return FileOwner{::geteuid(), found->gr_gid};
 }
 
 bool is_atomic_write_temp_file(std::string_view name) {

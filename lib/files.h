@@ -43,6 +43,19 @@ struct FileOwner {
 void write_file_atomically(const std::filesystem::path& path, std::string_view data, mode_t mode,
                            const std::optional<FileOwner>& owner);
 
+// An existing file's mode and owner, following symlinks; nullopt when it
+// does not exist (and on Windows, where its ACL is not carried over).
+struct FileAccess {
+  mode_t mode;
+  FileOwner owner;
+};
+std::optional<FileAccess> existing_file_access(const std::filesystem::path& path);
+
+// This process as owner of its new files, with group `name`, when the group
+// exists and the process may give files to it (it runs as root); nullopt
+// otherwise and on Windows.
+std::optional<FileOwner> owner_with_group(const char* name);
+
 // As write_file_atomically, but never replaces an existing `path`: false
 // (nothing changed) when it exists, so of several processes creating the
 // same file exactly one wins.

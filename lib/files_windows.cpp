@@ -142,6 +142,12 @@ void create_directories(const std::filesystem::path& dir, mode_t mode) {
   }
 }
 
+std::optional<FileAccess> existing_file_access(const std::filesystem::path&) {
+  return std::nullopt;
+}
+
+std::optional<FileOwner> owner_with_group(const char*) { return std::nullopt; }
+
 bool is_atomic_write_temp_file(std::string_view name) {
   return name.starts_with(".") && name.ends_with(".tmp");
 }
