@@ -2,10 +2,12 @@
 
 #include <sodium.h>
 
+#include <new>
 #include <stdexcept>
 #include <system_error>
 
 #include "failure.h"
+#include "dump_protection.h"
 #include "files.h"
 #include "key_file.h"
 #include "log.h"
@@ -35,21 +37,26 @@ void ensure_sodium() {
 
 void wipe_memory(void* data, std::size_t size) { sodium_memzero(data, size); }
 
-SecretKey::SecretKey() = default;
-
-SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) {
-  sodium_memzero(other.bytes_.data(), other.bytes_.size());
+SecretKey::SecretKey() {
+  ensure_sodium();
+  protect_from_core_dumps();
+  bytes_ = static_cast<std::uint8_t*>(sodium_malloc(size()));
+  if (bytes_ == nullptr) throw std::bad_alloc();
+  sodium_memzero(bytes_, size());
 }
+
+SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(std::exchange(other.bytes_, nullptr)) {}
 
 SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   if (this != &other) {
-    bytes_ = other.bytes_;
-    sodium_memzero(other.bytes_.data(), other.bytes_.size());
+    sodium_free(bytes_);
+    bytes_ = std::exchange(other.bytes_, nullptr);
   }
   return *this;
 }
 
-SecretKey::~SecretKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
+// sodium_free wipes the buffer before it unmaps it.
+SecretKey::~SecretKey() { sodium_free(bytes_); }
 
 Identity::Identity(SecretKey secret, PublicKey public_key, std::string comment)
     : secret_(std::move(secret)), public_key_(public_key), comment_(std::move(comment)) {}

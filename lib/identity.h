@@ -46,8 +46,10 @@ class Wiped {
   Buffer buffer_;
 };
 
-// libsodium's 64-byte secret key (seed then public half), wiped with
-// sodium_memzero when it goes away.
+// libsodium's 64-byte secret key (seed then public half) in a sodium_malloc
+// buffer: guarded, locked in memory, left out of core dumps and wiped when
+// it goes away. Making one marks the process as not dumpable
+// (dump_protection.h). A moved-from key holds nothing.
 class SecretKey {
  public:
   SecretKey();
@@ -57,12 +59,12 @@ class SecretKey {
   SecretKey& operator=(SecretKey&& other) noexcept;
   ~SecretKey();
 
-  std::uint8_t* data() { return bytes_.data(); }
-  const std::uint8_t* data() const { return bytes_.data(); }
+  std::uint8_t* data() { return bytes_; }
+  const std::uint8_t* data() const { return bytes_; }
   static constexpr std::size_t size() { return 64; }
 
  private:
-  std::array<std::uint8_t, 64> bytes_{};
+  std::uint8_t* bytes_;
 };
 
 class Identity {

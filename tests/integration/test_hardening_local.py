@@ -210,6 +210,33 @@ class StateDirectoryPreparedByOthers(unittest.TestCase):
         self.assertEqual(os.listdir(self.node.state_dir), [])
 
 
+class CoreDumps(unittest.TestCase):
+    """A running daemon holds the key in memory: it must not be dumpable."""
+
+    @needs_root
+    def test_run_is_not_dumpable_once_the_key_is_loaded(self):
+        # The kernel makes a process's /proc/PID files root's once it is not
+        # dumpable; for a dumpable one they belong to its user, here nobody.
+        node = pulse_cli.Node()
+        self.addCleanup(node.cleanup)
+        for dirpath, dirnames, filenames in os.walk(node.dir):
+            for name in [dirpath] + [os.path.join(dirpath, n) for n in filenames]:
+                os.chown(name, NOBODY, NOBODY)
+        server = "https://127.0.0.1:%d" % pulse_cli.unused_port()
+        daemon = subprocess.Popen(node.command("run", server=server, timeout="1s"),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  env=pulse_cli.clean_environment(),
+                                  user=NOBODY, group=NOBODY, extra_groups=[])
+        self.addCleanup(daemon.wait)
+        self.addCleanup(daemon.kill)
+        line = daemon.stderr.readline()
+        self.assertIn("running as", line)
+        self.assertEqual(os.stat("/proc/%d/status" % daemon.pid).st_uid, 0)
+        with open("/proc/%d/status" % daemon.pid) as f:
+            uids = next(l for l in f if l.startswith("Uid:")).split()[1:]
+        self.assertEqual(set(uids), {str(NOBODY)})
+
+
 class BoundedReads(unittest.TestCase):
     """Contract §3: every file read for the payload is bounded (64 KiB)."""
 
