@@ -2,8 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <new>
 #include <stdexcept>
+#include <vector>
 #include <system_error>
 
 #include "failure.h"
@@ -21,6 +23,20 @@ constexpr std::string_view key_type = "ssh-ed25519";
 void put_string(std::string& out, std::string_view data) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(data.size() >> shift));
   out.append(data);
+}
+
+std::string fingerprint_of(Bytes blob) {
+  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest;
+  crypto_hash_sha256(digest.data(), blob.data(), blob.size());
+  return "SHA256:" + base64_unpadded(digest);
+}
+
+// The key blob of an authorized_keys line ("TYPE BASE64 comment").
+std::optional<std::vector<std::uint8_t>> public_blob_of(std::string_view line) {
+  const std::size_t begin = line.find(' ');
+  if (begin == std::string_view::npos) return std::nullopt;
+  const std::size_t end = line.find_first_of(" \t\r\n", begin + 1);
+  return decode_base64(line.substr(begin + 1, end == std::string_view::npos ? end : end - begin - 1));
 }
 
 }  // namespace
@@ -77,13 +93,7 @@ std::string Identity::public_blob() const {
   return blob;
 }
 
-std::string Identity::fingerprint() const {
-  const std::string blob = public_blob();
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest;
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(blob.data()),
-                     blob.size());
-  return "SHA256:" + base64_unpadded(digest);
-}
+std::string Identity::fingerprint() const { return fingerprint_of(as_bytes(public_blob())); }
 
 std::string Identity::public_line() const {
   std::string line = std::string(key_type) + " " + base64(as_bytes(public_blob()));
@@ -132,6 +142,26 @@ bool save_identity(const Identity& identity, const std::filesystem::path& key_fi
                   "cannot write identity key '" + key_file.string() + "': " + error.what());
   }
   return true;
+}
+
+std::optional<std::string> public_file_mismatch(const Identity& identity,
+                                                const std::filesystem::path& key_file) {
+  std::filesystem::path public_file = key_file;
+  public_file += ".pub";
+  std::optional<std::string> line;
+  try {
+    line = read_bounded_file_if_exists(public_file, kMaxSystemFileSize, Symlinks::follow);
+  } catch (const std::system_error&) {
+    return std::nullopt;
+  }
+  if (!line) return std::nullopt;
+  const std::string own = identity.public_blob();
+  const auto blob = public_blob_of(*line);
+  if (blob && std::ranges::equal(*blob, as_bytes(own))) return std::nullopt;
+  return "'" + public_file.string() + "' does not match the identity key '" + key_file.string() +
+         "': it holds " + (blob ? fingerprint_of(*blob) : std::string("no public key")) +
+         ", the key is " + identity.fingerprint() + "; pharos-pulse uses the key (write the .pub "
+         "again with 'ssh-keygen -y -f " + key_file.string() + " > " + public_file.string() + "')";
 }
 
 std::string default_key_comment(std::string_view hostname) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -104,6 +105,13 @@ Identity load_identity(const std::filesystem::path& key_file);
 // process created a moment ago. A write error is Failure(cant_create).
 bool save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite);
+
+// A warning naming both fingerprints when <key_file>.pub holds another
+// public key than `identity`'s (pharos-pulse uses the key itself); nullopt
+// when it matches or there is no readable .pub. For inspect, send -v and the
+// Ph login.
+std::optional<std::string> public_file_mismatch(const Identity& identity,
+                                                const std::filesystem::path& key_file);
 
 // The default comment: "pharos-pulse@HOST".
 std::string default_key_comment(std::string_view hostname);

@@ -8,6 +8,7 @@
 
 #include "files.h"
 #include "key_file.h"
+#include "openssh_key.h"
 #include "platform/windows_error.h"
 #include "platform/windows_text.h"
 
@@ -123,6 +124,9 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
   if (!content) {
     throw Failure(ExitCode::configuration, "no identity key at '" + key_file.string() +
                                                "'; create one with 'pharos-pulse keygen'");
+  }
+  if (is_public_key_text(*content)) {
+    throw unreadable_key(key_file, std::string(kPublicKeyRefusal));
   }
   if (auto reader = other_reader(key_file)) {
     throw Failure(ExitCode::configuration,

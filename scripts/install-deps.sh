@@ -15,6 +15,8 @@ packages=(
   libcli11-dev libcurl4-openssl-dev libsodium-dev nlohmann-json3-dev libtomlplusplus-dev
   # Tests.
   catch2 openssl openssh-client nodejs python3 ca-certificates
+  # The PKCS#8 key conversion pharos-pulse(1) advises, checked by a test.
+  python3-cryptography
   # Static build (scripts/build-static.sh): the static archives it links ...
   libc-ares-dev libssl-dev zlib1g-dev
   # ... `apt-get source`, `dpkg-source -x` and `dpkg-buildflags` for curl's

@@ -210,6 +210,76 @@ class StateDirectoryPreparedByOthers(unittest.TestCase):
         self.assertEqual(os.listdir(self.node.state_dir), [])
 
 
+class KeyMessages(unittest.TestCase):
+    """What is wrong with a key file is said first and precisely."""
+
+    def setUp(self):
+        self.node = pulse_cli.Node()
+        self.addCleanup(self.node.cleanup)
+
+    def inspect_with_key(self, key, *extra):
+        argv = self.node.command("inspect", *extra)
+        argv[argv.index("--key") + 1] = key
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=pulse_cli.clean_environment(), timeout=30)
+        return p
+
+    def test_a_public_key_given_as_the_key_is_called_one_before_any_chmod_advice(self):
+        p = self.inspect_with_key(self.node.pub, "--json")
+        self.assertEqual(p.returncode, 78, p.stderr)
+        self.assertIn("'%s': this is a public key; give the private key file (without .pub)"
+                      % self.node.pub, p.stderr)
+        self.assertNotIn("chmod", p.stderr)
+
+    def test_pkcs8_ed25519_key_says_how_to_convert_it_and_the_advice_works(self):
+        pem = os.path.join(self.node.dir, "pkcs8.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", pem], check=True)
+        os.chmod(pem, 0o600)
+        p = self.inspect_with_key(pem, "--json")
+        self.assertEqual(p.returncode, 78, p.stderr)
+        self.assertIn("an Ed25519 key in PKCS#8 PEM; pharos-pulse needs it in the OpenSSH format",
+                      p.stderr)
+        # What the man page advises: ssh-keygen cannot, Python's cryptography can.
+        self.assertNotEqual(subprocess.run(["ssh-keygen", "-y", "-f", pem],
+                                           capture_output=True).returncode, 0)
+        with open(os.path.join(pulse_cli.SOURCE_DIR, "man", "pharos-pulse.1")) as f:
+            man = f.read()
+        command = re.search(r"^(\(umask 077; python3 .*\))$", man, re.M).group(1)
+        command = command.replace("\\-", "-")
+        converted = os.path.join(self.node.dir, "converted")
+        try:
+            subprocess.run(command.replace("KEY.pem", pem).replace("KEY", converted),
+                           shell=True, check=True)
+        except subprocess.CalledProcessError:
+            self.skipTest("python3-cryptography is not installed")
+        p = self.inspect_with_key(converted, "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["identity"]["ssh_pubkey_fingerprint"],
+                         ssh_fingerprint(converted))
+
+    def test_a_pub_that_does_not_match_the_key_is_warned_about_naming_both(self):
+        other = pulse_cli.Node()
+        self.addCleanup(other.cleanup)
+        own = self.node.fingerprint()
+        shutil.copy(other.pub, self.node.pub)
+        for argv in (("inspect",), ("inspect", "--json")):
+            r = self.node.run(*argv)
+            self.assertEqual(r.returncode, 0, r)
+            self.assertIn("warning: '%s' does not match the identity key '%s': it holds %s, the "
+                          "key is %s" % (self.node.pub, self.node.key, other.fingerprint(), own),
+                          r.stderr)
+        server = "https://127.0.0.1:%d" % pulse_cli.unused_port()
+        quiet = self.node.run("send", "heartbeat", "--dry-run", server=server)
+        self.assertNotIn("does not match", quiet.stderr)
+        verbose = self.node.run("-v", "send", "heartbeat", "--dry-run", server=server)
+        self.assertEqual(verbose.returncode, 0, verbose)
+        self.assertIn("it holds %s, the key is %s" % (other.fingerprint(), own), verbose.stderr)
+
+    def test_a_matching_pub_gives_no_warning(self):
+        r = self.node.run("inspect")
+        self.assertNotIn("does not match", r.stderr)
+
+
 class CoreDumps(unittest.TestCase):
     """A running daemon holds the key in memory: it must not be dumpable."""
 
