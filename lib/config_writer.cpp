@@ -111,7 +111,7 @@ void update_config_file(const std::filesystem::path& file, const ConfigUpdate& u
 }
 
 void check_config_writable(const std::filesystem::path& file) {
-  std::filesystem::path dir = std::filesystem::absolute(directory_of(file));
+  std::filesystem::path dir = std::filesystem::absolute(directory_of(link_target(file)));
   std::error_code error;
   while (!std::filesystem::exists(dir, error) && dir.has_relative_path()) dir = dir.parent_path();
   if (!can_create_files_in(dir)) {
