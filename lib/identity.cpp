@@ -36,7 +36,8 @@ std::optional<std::vector<std::uint8_t>> public_blob_of(std::string_view line) {
   const std::size_t begin = line.find(' ');
   if (begin == std::string_view::npos) return std::nullopt;
   const std::size_t end = line.find_first_of(" \t\r\n", begin + 1);
-  return decode_base64(line.substr(begin + 1, end == std::string_view::npos ? end : end - begin - 1));
+  const std::size_t length = end == std::string_view::npos ? end : end - begin - 1;
+  return decode_base64(line.substr(begin + 1, length));
 }
 
 }  // namespace
@@ -171,7 +172,8 @@ std::string default_key_comment(std::string_view hostname) {
 Identity load_or_create_identity(const std::filesystem::path& key_file,
                                  const std::function<std::string()>& hostname) {
   std::error_code unreachable_counts_as_absent;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(key_file, unreachable_counts_as_absent))) {
+  const auto status = std::filesystem::symlink_status(key_file, unreachable_counts_as_absent);
+  if (!std::filesystem::exists(status)) {
     Identity identity = Identity::generate(default_key_comment(hostname()));
     if (save_identity(identity, key_file, false)) {
       log::info("created identity key " + key_file.string() + " (" + identity.fingerprint() + ")");

@@ -14,7 +14,8 @@ namespace pulse {
 // Why `dir` cannot be trusted and how to fix it, or nullopt when it can: it
 // is a directory (not a symlink) owned by root or the effective user and
 // writable by nobody else. A missing directory is fine (it is created
-// private), and so is a file in its place (writing there fails). `what` names it in the message ("state directory").
+// private), and so is a file in its place (writing there fails). `what`
+// names it in the message ("state directory").
 std::optional<std::string> untrusted_directory(const std::filesystem::path& dir,
                                                std::string_view what);
 

@@ -77,7 +77,8 @@ void refuse_characters_tomlpp_cannot_read(std::string_view text,
 
 [[noreturn]] void refuse(const std::filesystem::path& source, std::size_t line,
                          const std::string& what) {
-  throw Failure(ExitCode::configuration, source.string() + ":" + std::to_string(line) + ": " + what);
+  throw Failure(ExitCode::configuration,
+                source.string() + ":" + std::to_string(line) + ": " + what);
 }
 
 // Where the string that opens at text[at] ends (one past its closing

@@ -215,7 +215,7 @@ TEST_CASE("hw_uuid kept by the service is read by unprivileged runs under the un
   TempDir temp{"pulse-hw-uuid-test"};
   REQUIRE(::chmod(temp.path().c_str(), 0755) == 0);
   const fs::path state_dir = temp / "pharos-pulse";
-  const mode_t mode = static_cast<mode_t>(std::stoul(unit_setting("StateDirectoryMode"), nullptr, 8));
+  const auto mode = static_cast<mode_t>(std::stoul(unit_setting("StateDirectoryMode"), nullptr, 8));
   REQUIRE(::mkdir(state_dir.c_str(), mode) == 0);
   REQUIRE(::chmod(state_dir.c_str(), mode) == 0);
   const mode_t old_umask =
