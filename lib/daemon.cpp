@@ -2,6 +2,9 @@
 
 #include <signal.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <memory>
 #include <string>
@@ -120,7 +123,7 @@ class Daemon {
 
   std::unique_ptr<Connection> connect(Settings settings, bool create_key) {
     auto connection = std::make_unique<Connection>();
-    ServerUrl server = parse_server_url(settings.server_url);
+    ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
     connection->identity = std::make_unique<Identity>(
         create_key ? load_or_create_identity(settings.key_file,
                                              [&settings] {
@@ -151,6 +154,11 @@ class Daemon {
   // makes no system calls at all.
   void wait() {
     publish_status();
+#ifdef __GLIBC__
+    // The heap a transfer freed stays resident until the next one, maybe an
+    // hour away: give its pages back before sleeping.
+    malloc_trim(0);
+#endif
     event_timer_.fire_at(next_wake_up(next_heartbeat_, retry_at_));
 
     wait_for_any(

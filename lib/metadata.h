@@ -40,6 +40,9 @@ inline constexpr std::size_t kMaxPayloadString = 1024;
 // system file cannot blow up every event.
 Metadata collect_metadata(const MetadataOptions& options);
 
+// The hostname collect_metadata would report, and nothing else.
+std::string reported_hostname(const MetadataOptions& options);
+
 // The platform values contract §3 allows.
 bool is_known_platform(std::string_view platform);
 

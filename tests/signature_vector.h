@@ -40,25 +40,29 @@ inline constexpr std::int64_t kCreated = 1795863149;  // 2026-11-28T10:52:29Z
 inline const std::string kNonce = "ICEiIyQlJicoKSorLC0uLw";           // bytes 0x20…0x2f
 inline const std::string kIdempotencyKey = "MDEyMzQ1Njc4OTo7PD0-Pw";  // bytes 0x30…0x3f
 inline const std::string kPath = "/v1/presence";
+inline const std::string kAuthority = "hub.example:8443";  // https://hub.example:8443
 
 inline const std::string kContentDigest = "sha-256=:eZQadHZAcqBsALgfcixXdvA68223kze5Kr7eh2LijB4=:";
 inline const std::string kSignatureParams =
-    R"(("@method" "@path" "content-type" "content-digest");created=1795863149;)"
+    R"(("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key");)"
+    R"(created=1795863149;)"
     R"(keyid="SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg";alg="ed25519";)"
     R"(nonce="ICEiIyQlJicoKSorLC0uLw";tag="pharos-pulse")";
 inline const std::string kSignatureInput = "pulse=" + kSignatureParams;
 inline const std::string kSignatureBase =
     "\"@method\": POST\n"
+    "\"@authority\": hub.example:8443\n"
     "\"@path\": /v1/presence\n"
     "\"content-type\": application/json\n"
     "\"content-digest\": sha-256=:eZQadHZAcqBsALgfcixXdvA68223kze5Kr7eh2LijB4=:\n"
+    "\"idempotency-key\": MDEyMzQ1Njc4OTo7PD0-Pw\n"
     "\"@signature-params\": " + kSignatureParams;
 inline const std::string kSignature =
-    "pulse=:fD2gLKuXKXSIOtfeN81bQlUbQ1cIksc1//6Kzm9qrwBXQwI5xG0R/vyR2csh/egYHE7zP0PqpjcLiI3ijJxNCQ==:";
+    "pulse=:eJqZrBpuR4yCV+F3jq7eFRm+rPkz0e+DbP3YoiHDk7p20nHu2EGbCNTyYHQetyjRmDKBw0lIg37oykDvOQ1cCg==:";
 
 // The same request to a server whose URL has the path prefix /pharos.
 inline const std::string kPrefixedPath = "/pharos/v1/presence";
 inline const std::string kPrefixedSignature =
-    "pulse=:Bo/OCzVkWtS6j5TcWNkNXN662xOE706YhCKg+GLxyCo9BME65tuSxuFCk/bddsc3+jf4nSNpAXscGt3zluHuDQ==:";
+    "pulse=:Dus4kECHBU2BOrgU+vNzF/a6bNGsE9VUA9cejjMNaSj9wZU7PTJRO/Cu0CsuAJdCErfF0Juk+Xbg/HP/w3RmDA==:";
 
 }  // namespace pulse::test_vector

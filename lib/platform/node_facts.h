@@ -11,4 +11,7 @@ namespace pulse {
 // Failure when no hardware uuid can be found.
 Metadata collect_node_facts(const MetadataOptions& options);
 
+// The system's host name alone, without the rest.
+std::string node_hostname(const MetadataOptions& options);
+
 }  // namespace pulse
