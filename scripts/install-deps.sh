@@ -34,10 +34,11 @@ packages=(
   # Node.js HTTPS receiver with certificates made by openssl, ssh-keygen for
   # key interop, the status JSON schema check, the man page lint and the
   # shells whose completions are tested, service checks (systemd-analyze),
-  # and a real HTTP proxy for tests/integration/test_proxy.py (started by the
-  # test on a free loopback port with its own config).
+  # a real HTTP proxy for tests/integration/test_proxy.py (started by the
+  # test on a free loopback port with its own config), and the PKCS#8 key
+  # conversion pharos-pulse(1) advises (python3-cryptography).
   catch2 openssl openssh-client nodejs python3 python3-jsonschema ca-certificates
-  mandoc zsh fish bash-completion file systemd time tinyproxy
+  mandoc zsh fish bash-completion file systemd time tinyproxy python3-cryptography
 )
 if ((all)); then
   packages+=(
