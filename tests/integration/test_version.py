@@ -59,7 +59,9 @@ class Version(unittest.TestCase):
         self.assertRegex(fields["build date"], r"^\d{4}-\d{2}-\d{2}$")
         self.assertRegex(fields["libcurl"], r"^\d+\.\d+\.\d+")
         self.assertRegex(fields["libsodium"], r"^\d+\.\d+\.\d+")
-        self.assertRegex(fields["c-ares"], r"^\d+\.\d+\.\d+")
+        # The static build resolves names with c-ares; Debian's libcurl does not.
+        self.assertRegex(fields["c-ares"], r"^\d+\.\d+\.\d+" if is_static(pulse_cli.binary())
+                         else r"^(\d+\.\d+\.\d+|none)$")
         self.assertRegex(fields["zlib"], r"^\d+\.\d+")
         self.assertIn("SSL", fields["features"].split())
         self.assertIn("https", fields["protocols"].split())
