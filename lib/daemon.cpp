@@ -38,6 +38,8 @@ struct Connection {
   std::unique_ptr<HttpClient> client;
   std::unique_ptr<PresenceChannel> channel;
   std::unique_ptr<Spool> spool;
+  // Collected at start and on reload, not for every event (contract §3).
+  Inventory inventory;
 };
 
 std::string signal_name(int signal) {
@@ -127,6 +129,7 @@ class Daemon {
     connection->channel =
         open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
     connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
+    connection->inventory = collect_inventory_logged(metadata_options(settings));
     connection->settings = std::move(settings);
     return connection;
   }
@@ -226,7 +229,7 @@ class Daemon {
   void send(EventKind kind) {
     StoredEvent event = create_presence_event(kind, *connection_->identity,
                                               metadata_options(connection_->settings),
-                                              Clock::now());
+                                              connection_->inventory, Clock::now());
     Outcome outcome = deliver_under_spool_lock(event);
     report(kind, outcome);
     after_delivery(outcome);
@@ -358,7 +361,7 @@ class Daemon {
 
     StoredEvent event = create_presence_event(EventKind::offline, *connection_->identity,
                                               metadata_options(connection_->settings),
-                                              Clock::now());
+                                              connection_->inventory, Clock::now());
     report(EventKind::offline, deliver_under_spool_lock(event));
   }
 

@@ -69,45 +69,18 @@ HardwareUuid from_machine_id(const LinuxNode& node) {
                     ", /etc/machine-id or /var/lib/dbus/machine-id (systemd-machine-id-setup creates one)");
 }
 
-std::filesystem::path kept_path(const std::filesystem::path& state_dir) {
-  return state_dir / "hw_uuid";
-}
-
-void keep(const std::filesystem::path& state_dir, const std::string& uuid) {
-  if (state_dir.empty()) return;
-  std::string content = uuid + "\n";
-  try {
-    // Root reads DMI for every event; rewriting the same value would only
-    // cost an fsync.
-    if (read_file_if_exists(kept_path(state_dir)) == content) return;
-    create_directories(state_dir, 0755);
-    write_file_atomically(kept_path(state_dir), content, 0644);
-  } catch (const std::system_error&) {
-    // Keeping the uuid only helps later unprivileged runs; this run already
-    // has the right one.
-  }
-}
-
-std::optional<std::string> read_kept(const std::filesystem::path& state_dir) {
-  if (state_dir.empty()) return std::nullopt;
-  try {
-    std::optional<std::string> text = read_file_if_exists(kept_path(state_dir));
-    return text ? canonical_uuid(*text, true) : std::nullopt;
-  } catch (const std::system_error&) {
-    return std::nullopt;
-  }
-}
+constexpr const char* kept_name = "hw_uuid";
 
 HardwareUuid without_dmi_access(const LinuxNode& node, const std::filesystem::path& state_dir,
                                 const std::error_code& error) {
-  if (std::optional<std::string> kept = read_kept(state_dir)) {
-    return {*kept, "dmi (kept in " + kept_path(state_dir).string() + ")", {}};
-  }
+  std::optional<std::string> kept = read_kept_dmi_value(state_dir, kept_name);
+  if (kept) kept = canonical_uuid(*kept, true);
+  if (kept) return {*kept, "dmi (kept in " + kept_dmi_value_path(state_dir, kept_name).string() + ")", {}};
   HardwareUuid fallback = from_machine_id(node);
   std::string keep_hint = state_dir.empty()
                               ? ""
                               : "run pharos-pulse once as root to keep the dmi uuid in '" +
-                                    kept_path(state_dir).string() + "', or ";
+                                    kept_dmi_value_path(state_dir, kept_name).string() + "', or ";
   fallback.warning = "hw_uuid comes from " + fallback.source +
                      " and differs from the one root reports: cannot read '" + dmi_path +
                      "': " + error.message() + "; " + keep_hint +
@@ -129,7 +102,7 @@ HardwareUuid read_hw_uuid(const LinuxNode& node, bool container,
     return without_dmi_access(node, state_dir, error.code());
   }
   if (!dmi) return from_machine_id(node);
-  keep(state_dir, *dmi);
+  keep_dmi_value(state_dir, kept_name, *dmi);
   return {*dmi, "dmi", {}};
 }
 

@@ -3,6 +3,7 @@
 // platform specifics and a macOS or Windows collector is one more file set.
 #pragma once
 
+#include "inventory.h"
 #include "metadata.h"
 
 namespace pulse {
@@ -10,5 +11,9 @@ namespace pulse {
 // What the node says about itself, before the config's overrides. Throws
 // Failure when no hardware uuid can be found.
 Metadata collect_node_facts(const MetadataOptions& options);
+
+// The inventory as the system states it, before collect_inventory drops
+// placeholders and cuts long values.
+Inventory collect_node_inventory(const MetadataOptions& options);
 
 }  // namespace pulse
