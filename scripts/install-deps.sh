@@ -15,6 +15,8 @@ packages=(
   libcli11-dev libcurl4-openssl-dev libsodium-dev nlohmann-json3-dev libtomlplusplus-dev
   # Tests.
   catch2 openssl openssh-client nodejs python3 ca-certificates
+  # strace: which files the daemon reads at a heartbeat (test_run.py).
+  strace
   # Static build (scripts/build-static.sh): the static archives it links ...
   libc-ares-dev libssl-dev zlib1g-dev
   # ... `apt-get source`, `dpkg-source -x` and `dpkg-buildflags` for curl's
