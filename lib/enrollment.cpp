@@ -110,10 +110,10 @@ EnrollmentResult enroll(const ServerUrl& server, const Transport& post, const Id
                         const Inventory& inventory, Clock::time_point now) {
   // Every request carries an event id as Idempotency-Key (contract §4);
   // an enrollment is an event of its own.
-  HttpRequest request =
-      build_signed_request(server, "/v1/enroll", identity,
-                           enrollment_body(token, identity, metadata, inventory, format_timestamp(now)),
-                           random_token(16), fresh_request_parameters());
+  HttpRequest request = build_signed_request(
+      server, "/v1/enroll", identity,
+      enrollment_body(token, identity, metadata, inventory, format_timestamp(now)),
+      random_token(16), fresh_request_parameters());
   WipeOnExit wipe(request.body);
   // Verification is always on for https://, so a 2xx over it came through
   // verified TLS; http:// is only allowed to loopback and is never verified.

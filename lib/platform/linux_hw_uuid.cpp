@@ -73,14 +73,15 @@ constexpr const char* kept_name = "hw_uuid";
 
 HardwareUuid without_dmi_access(const LinuxNode& node, const std::filesystem::path& state_dir,
                                 const std::error_code& error) {
+  const std::filesystem::path kept_path = kept_dmi_value_path(state_dir, kept_name);
   std::optional<std::string> kept = read_kept_dmi_value(state_dir, kept_name);
   if (kept) kept = canonical_uuid(*kept, true);
-  if (kept) return {*kept, "dmi (kept in " + kept_dmi_value_path(state_dir, kept_name).string() + ")", {}};
+  if (kept) return {*kept, "dmi (kept in " + kept_path.string() + ")", {}};
   HardwareUuid fallback = from_machine_id(node);
   std::string keep_hint = state_dir.empty()
                               ? ""
                               : "run pharos-pulse once as root to keep the dmi uuid in '" +
-                                    kept_dmi_value_path(state_dir, kept_name).string() + "', or ";
+                                    kept_path.string() + "', or ";
   fallback.warning = "hw_uuid comes from " + fallback.source +
                      " and differs from the one root reports: cannot read '" + dmi_path +
                      "': " + error.message() + "; " + keep_hint +
