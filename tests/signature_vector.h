@@ -31,7 +31,7 @@ inline const std::string kPublicLine =
 inline const std::string kFingerprint = "SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg";
 
 inline const std::string kBody =
-    R"j({"event":"ONLINE","identity":{"hw_uuid":"3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b",)j"
+    R"j({"event":"HEARTBEAT","identity":{"hw_uuid":"3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b",)j"
     R"j("hostname":"web-01","ssh_pubkey_fingerprint":"SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg"},)j"
     R"j("metadata":{"os_family":"linux","os_version":"Debian GNU/Linux 12 (bookworm)",)j"
     R"j("kernel_version":"6.1.0-27-amd64","platform":"kvm","local_ips":["192.0.2.10","2001:db8::10"]},)j"
@@ -41,7 +41,7 @@ inline const std::string kNonce = "ICEiIyQlJicoKSorLC0uLw";           // bytes 0
 inline const std::string kIdempotencyKey = "MDEyMzQ1Njc4OTo7PD0-Pw";  // bytes 0x30…0x3f
 inline const std::string kPath = "/v1/presence";
 
-inline const std::string kContentDigest = "sha-256=:eZQadHZAcqBsALgfcixXdvA68223kze5Kr7eh2LijB4=:";
+inline const std::string kContentDigest = "sha-256=:ixFsdx8ypRnpfTf3di37acN62GFBGr9wW1AYDIF/YKQ=:";
 inline const std::string kSignatureParams =
     R"(("@method" "@path" "content-type" "content-digest");created=1795863149;)"
     R"(keyid="SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg";alg="ed25519";)"
@@ -51,14 +51,14 @@ inline const std::string kSignatureBase =
     "\"@method\": POST\n"
     "\"@path\": /v1/presence\n"
     "\"content-type\": application/json\n"
-    "\"content-digest\": sha-256=:eZQadHZAcqBsALgfcixXdvA68223kze5Kr7eh2LijB4=:\n"
+    "\"content-digest\": sha-256=:ixFsdx8ypRnpfTf3di37acN62GFBGr9wW1AYDIF/YKQ=:\n"
     "\"@signature-params\": " + kSignatureParams;
 inline const std::string kSignature =
-    "pulse=:fD2gLKuXKXSIOtfeN81bQlUbQ1cIksc1//6Kzm9qrwBXQwI5xG0R/vyR2csh/egYHE7zP0PqpjcLiI3ijJxNCQ==:";
+    "pulse=:xQg+gvFm5qXSAN8fydQDVosI8mIqmtd/6I3+k3LD1hifICSNr+BEU1DQd+HfkIXOKdiFmntb0Q6RE/ZgWsFjDw==:";
 
 // The same request to a server whose URL has the path prefix /pharos.
 inline const std::string kPrefixedPath = "/pharos/v1/presence";
 inline const std::string kPrefixedSignature =
-    "pulse=:Bo/OCzVkWtS6j5TcWNkNXN662xOE706YhCKg+GLxyCo9BME65tuSxuFCk/bddsc3+jf4nSNpAXscGt3zluHuDQ==:";
+    "pulse=:UB8VcxT7+IxSMpNN5cF80uthieO9U7khEYIc6xunnC05VA1KVbU0MjRI0QlfpMEyfWo9vN4RIeONNzHH0seMAA==:";
 
 }  // namespace pulse::test_vector

@@ -698,7 +698,7 @@ process.stdout.write(JSON.stringify(out));
         for request in v["requests"]:
             self.assertEqual(rh.verify_dry_run(request["text"], pub, ignore_time=True),
                              (True, "verified"))
-            tampered = request["text"].replace('"ONLINE"', '"OFFLINE"')
+            tampered = request["text"].replace('"HEARTBEAT"', '"OFFLINE"')
             self.assertFalse(rh.verify_dry_run(tampered, pub, ignore_time=True)[0])
 
 
