@@ -67,17 +67,15 @@ struct HardwareUuid {
 HardwareUuid read_hw_uuid(const LinuxNode& node, bool container,
                           const std::filesystem::path& state_dir);
 
-// A value read from a root-only DMI file, kept in <state_dir>/<name> (when
-// state_dir is set) so that unprivileged runs report what root does. Keeping
-// is best effort: a failure leaves the file as it was.
-void keep_dmi_value(const std::filesystem::path& state_dir, const std::string& name,
-                    const std::string& value);
-// The value root kept, without its line end; nullopt when there is none or
-// it cannot be read.
-std::optional<std::string> read_kept_dmi_value(const std::filesystem::path& state_dir,
-                                               const std::string& name);
-std::filesystem::path kept_dmi_value_path(const std::filesystem::path& state_dir,
-                                          const std::string& name);
+// Values only root can read (DMI's product_uuid and serial number), kept as
+// <state_dir>/<name> (mode 0644) for unprivileged runs, so that what the
+// node reports does not depend on who runs the command (contract §3).
+// Nothing is kept or read when state_dir is empty; errors only mean nothing
+// is kept.
+void keep_value(const std::filesystem::path& state_dir, std::string_view name,
+                const std::string& value);
+std::optional<std::string> read_kept_value(const std::filesystem::path& state_dir,
+                                           std::string_view name);
 
 // /proc/cpuinfo's first "model name"; on ARM, which has none, the core's
 // name from "CPU implementer" and "CPU part" for the common cores.

@@ -69,12 +69,12 @@ HardwareUuid from_machine_id(const LinuxNode& node) {
                     ", /etc/machine-id or /var/lib/dbus/machine-id (systemd-machine-id-setup creates one)");
 }
 
-constexpr const char* kept_name = "hw_uuid";
+constexpr std::string_view kept_name = "hw_uuid";
 
 HardwareUuid without_dmi_access(const LinuxNode& node, const std::filesystem::path& state_dir,
                                 const std::error_code& error) {
-  const std::filesystem::path kept_path = kept_dmi_value_path(state_dir, kept_name);
-  std::optional<std::string> kept = read_kept_dmi_value(state_dir, kept_name);
+  const std::filesystem::path kept_path = state_dir / kept_name;
+  std::optional<std::string> kept = read_kept_value(state_dir, kept_name);
   if (kept) kept = canonical_uuid(*kept, true);
   if (kept) return {*kept, "dmi (kept in " + kept_path.string() + ")", {}};
   HardwareUuid fallback = from_machine_id(node);
@@ -103,7 +103,7 @@ HardwareUuid read_hw_uuid(const LinuxNode& node, bool container,
     return without_dmi_access(node, state_dir, error.code());
   }
   if (!dmi) return from_machine_id(node);
-  keep_dmi_value(state_dir, kept_name, *dmi);
+  keep_value(state_dir, kept_name, *dmi);
   return {*dmi, "dmi", {}};
 }
 

@@ -11,7 +11,7 @@ namespace {
 constexpr std::size_t kMaxRead = 64 * 1024;
 
 constexpr const char* dmi_dir = "/sys/class/dmi/id/";
-constexpr const char* serial_kept_name = "serial_number";
+constexpr std::string_view serial_kept_name = "serial_number";
 
 std::optional<std::string> read_start(const LinuxNode& node, const std::string& path) {
   try {
@@ -35,13 +35,13 @@ std::optional<std::string> read_serial_number(const LinuxNode& node,
   try {
     serial = node.read_file_start(std::string(dmi_dir) + "product_serial", kMaxRead);
   } catch (const std::system_error&) {
-    return read_kept_dmi_value(state_dir, serial_kept_name);
+    return read_kept_value(state_dir, serial_kept_name);
   }
   if (!serial) return std::nullopt;
   const std::size_t begin = serial->find_first_not_of(" \t\r\n");
   if (begin == std::string::npos || is_firmware_placeholder(*serial)) return std::nullopt;
   serial = serial->substr(begin, serial->find_last_not_of(" \t\r\n") + 1 - begin);
-  keep_dmi_value(state_dir, serial_kept_name, *serial);
+  keep_value(state_dir, serial_kept_name, *serial);
   return serial;
 }
 
