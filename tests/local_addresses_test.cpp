@@ -104,6 +104,7 @@ TEST_CASE("MAC addresses of links that are up, not loopback and have an address"
       InterfaceLink{{0x52, 0x54, 0x00, 0, 0, 3}, up, false},                  // no address
       InterfaceLink{{0, 0, 0, 0, 0, 0}, up, true},                            // a tunnel
       InterfaceLink{{}, up, true},                                            // no link layer
+      InterfaceLink{{0x80, 0, 0, 0x48, 0xfe, 0x80, 0, 0}, up, true},          // InfiniBand, cut
   });
   CHECK(macs == Texts{"00:1b:21:aa:bb:cc", "3c:ec:ef:01:02:0a"});
 }

@@ -58,7 +58,8 @@ std::vector<std::string> order_mac_addresses(const std::vector<InterfaceLink>& l
   std::vector<std::string> texts;
   for (const InterfaceLink& link : links) {
     if ((link.flags & IFF_UP) == 0 || (link.flags & IFF_LOOPBACK) != 0) continue;
-    if (!link.has_address || link.mac.empty()) continue;
+    // Only Ethernet and Wi-Fi MACs: an InfiniBand or tunnel address is no MAC.
+    if (!link.has_address || link.mac.size() != 6) continue;
     if (std::all_of(link.mac.begin(), link.mac.end(), [](std::uint8_t b) { return b == 0; })) {
       continue;
     }

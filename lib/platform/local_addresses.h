@@ -30,9 +30,9 @@ struct InterfaceLink {
   bool has_address = false;       // any IPv4 or IPv6 address
 };
 
-// The inventory's mac_addrs: links that are up, not loopback and have an
-// address, as lowercase "aa:bb:cc:dd:ee:ff", sorted, without duplicates or
-// all-zero addresses.
+// The inventory's mac_addrs: the 6-byte MACs of links that are up, not
+// loopback and have an address, as lowercase "aa:bb:cc:dd:ee:ff", sorted,
+// without duplicates or all-zero addresses.
 std::vector<std::string> order_mac_addresses(const std::vector<InterfaceLink>& links);
 
 // Every interface's link-layer address; throws std::system_error.
