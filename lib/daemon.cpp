@@ -25,8 +25,6 @@ namespace {
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
-constexpr Duration kFirstRetry = seconds(1);
-constexpr Duration kMaxRetry = std::chrono::minutes(5);
 // When a `send` holds the spool lock, look again shortly instead of blocking.
 constexpr Duration kLockBusyRetry = seconds(1);
 
@@ -94,7 +92,7 @@ class Daemon {
     notifier_.notify("READY=1");
 
     send(EventKind::online);
-    schedule_heartbeat_from(now());
+    schedule_heartbeat(HeartbeatAfter::online);
     while (!stopping_) {
       act_on_what_is_due();
       if (!stopping_) wait();
@@ -141,9 +139,7 @@ class Daemon {
   // makes no system calls at all.
   void wait() {
     publish_status();
-    Duration deadline = next_heartbeat_;
-    if (retry_at_) deadline = std::min(deadline, *retry_at_);
-    event_timer_.fire_at(deadline);
+    event_timer_.fire_at(next_wake_up(next_heartbeat_, retry_at_));
 
     wait_for_any(
         {signals_.fd(), event_timer_.fd(), watchdog_timer_.fd(), clock_change_timer_.fd()});
@@ -165,17 +161,17 @@ class Daemon {
         backoff_.reset();
         heartbeat_requested_ = false;
         send(EventKind::online);
-        schedule_heartbeat_from(now());
+        schedule_heartbeat(HeartbeatAfter::online);
       } else if (reload_requested_) {
         reload_requested_ = false;
         reload();
       } else if (heartbeat_requested_) {
         heartbeat_requested_ = false;
         send(EventKind::heartbeat);
-        schedule_heartbeat_from(now());
+        schedule_heartbeat(HeartbeatAfter::heartbeat);
       } else if (now() >= next_heartbeat_) {
         send(EventKind::heartbeat);
-        schedule_heartbeat_from(now());
+        schedule_heartbeat(HeartbeatAfter::heartbeat);
       } else if (retry_at_ && now() >= *retry_at_) {
         retry_spool();
       } else {
@@ -217,11 +213,11 @@ class Daemon {
     return stopping_ && !shutting_down_;
   }
 
-  void schedule_heartbeat_from(Duration base) {
-    last_heartbeat_ = base;
+  void schedule_heartbeat(HeartbeatAfter after) {
     const Settings& settings = connection_->settings;
-    next_heartbeat_ = base + heartbeat_delay(settings.heartbeat_interval,
-                                             settings.heartbeat_jitter, random_);
+    next_heartbeat_ = next_heartbeat_at(after, last_heartbeat_, now(), settings.heartbeat_interval,
+                                        settings.heartbeat_jitter, random_);
+    if (after != HeartbeatAfter::reload) last_heartbeat_ = now();
     next_heartbeat_text_ = wall_time_after(next_heartbeat_ - now());
     log::debug("next heartbeat in " + rounded(next_heartbeat_ - now()));
   }
@@ -299,7 +295,7 @@ class Daemon {
                    " before retrying; waiting " + format_duration(kMaxRetryAfter) +
                    ", the longest Retry-After honoured");
     }
-    const Duration delay = retry_delay(backoff_.next(), outcome.retry_after);
+    const Duration delay = retry_delay(backoff_.next(), outcome.retry_after, random_);
     retry_at_ = now() + delay;
     retry_text_ = wall_time_after(delay);
     log::info("retrying in " + rounded(delay));
@@ -345,7 +341,7 @@ class Daemon {
       connection_ = connect(std::move(settings), false);
       log::info("config reloaded; reporting to " + connection_->settings.server_url + " every " +
                 format_duration(connection_->settings.heartbeat_interval));
-      schedule_heartbeat_from(last_heartbeat_);
+      schedule_heartbeat(HeartbeatAfter::reload);
     } catch (const Failure& failure) {
       log::error(std::string("config reload failed, keeping the previous config and key: ") +
                  failure.what());

@@ -24,6 +24,25 @@ const Clocks& system_clocks();
 // booted together spreads its heartbeats.
 Duration heartbeat_delay(Duration interval, Duration jitter, const RandomSource& random);
 
+// What the daemon just did when it schedules the next heartbeat.
+enum class HeartbeatAfter { online, heartbeat, reload };
+
+// When the next heartbeat is due (on the boot-time clock), docs/FLEET.md:
+// - after ONLINE: at a uniform point within one interval, so a fleet that
+//   booted together (a power cut) spreads over the whole interval instead of
+//   heartbeating together all day;
+// - after a HEARTBEAT: heartbeat_delay from now;
+// - after a reload: heartbeat_delay from the last heartbeat (or ONLINE); when
+//   that is already past (the interval got shorter), at a uniform point
+//   within one new interval, so a fleet reloaded at once does not send in
+//   the same second.
+Duration next_heartbeat_at(HeartbeatAfter after, Duration last, Duration now, Duration interval,
+                           Duration jitter, const RandomSource& random);
+
+// The daemon's retry backoff: 1 s doubling to 5 min (contract §9.2).
+constexpr Duration kFirstRetry = std::chrono::seconds(1);
+constexpr Duration kMaxRetry = std::chrono::minutes(5);
+
 // Exponential backoff with full jitter: attempt n waits a uniform delay in
 // [0, min(cap, first · 2^n)].
 class Backoff {
@@ -48,8 +67,15 @@ class Backoff {
 constexpr Duration kMaxRetryAfter = std::chrono::hours(1);
 
 // The wait before the next retry: the backoff's delay, or the server's
-// Retry-After when that is longer, at most kMaxRetryAfter.
-Duration retry_delay(Duration backoff, std::optional<std::chrono::seconds> retry_after);
+// Retry-After (at most kMaxRetryAfter) plus a uniform extra of up to half of
+// it when that is longer, so nodes refused in the same second do not all
+// come back in the same second.
+Duration retry_delay(Duration backoff, std::optional<std::chrono::seconds> retry_after,
+                     const RandomSource& random);
+
+// The daemon's next wake-up for an event: the heartbeat, or the retry when
+// one is pending and comes first.
+Duration next_wake_up(Duration next_heartbeat, std::optional<Duration> retry_at);
 
 // Notices that the machine was suspended: the boot-time clock ran ahead of
 // the monotonic one since the last look.

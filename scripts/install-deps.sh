@@ -30,6 +30,8 @@ packages=(
   mandoc zsh fish bash-completion file
   # Service checks (systemd-analyze verify) and footprint measurements.
   systemd time
+  # The fleet simulation's plots (bench/fleet/run.sh).
+  gnuplot-nox
   # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
   # runtimes, and llvm-symbolizer for readable stack traces.
   clang-14 libclang-rt-14-dev llvm

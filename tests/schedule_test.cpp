@@ -1,6 +1,7 @@
 #include "schedule.h"
 
 #include <catch2/catch.hpp>
+#include <set>
 #include <vector>
 
 #include "outcome.h"
@@ -9,6 +10,9 @@ using namespace std::chrono_literals;
 using pulse::Backoff;
 using pulse::Duration;
 using pulse::heartbeat_delay;
+using pulse::HeartbeatAfter;
+using pulse::next_heartbeat_at;
+using pulse::next_wake_up;
 using pulse::retry_delay;
 using pulse::RandomSource;
 using pulse::SuspendDetector;
@@ -129,22 +133,126 @@ TEST_CASE("schedule: a cap below the first delay is the ceiling from the start")
   CHECK(draws(backoff, 3) == std::vector<Duration>{3s, 3s, 3s});
 }
 
-TEST_CASE("schedule: a retry waits for a longer Retry-After, but never more than an hour") {
+TEST_CASE("schedule: a retry waits for a longer Retry-After, capped at an hour") {
+  ScriptedRandom random;
+  random.point = 0.0;  // the earliest the server allows
   CHECK(pulse::kMaxRetryAfter == 1h);
-  CHECK(retry_delay(3s, std::nullopt) == 3s);
-  CHECK(retry_delay(3s, 1s) == 3s);
-  CHECK(retry_delay(3s, 120s) == 120s);
-  CHECK(retry_delay(3s, 3600s) == 1h);
-  CHECK(retry_delay(3s, 3601s) == 1h);
-  CHECK(retry_delay(3s, std::chrono::seconds(315'360'000)) == 1h);  // ten years
+  CHECK(retry_delay(3s, std::nullopt, random.source()) == 3s);
+  CHECK(retry_delay(3s, 1s, random.source()) == 3s);
+  CHECK(retry_delay(3s, 120s, random.source()) == 120s);
+  CHECK(retry_delay(3s, 3600s, random.source()) == 1h);
+  CHECK(retry_delay(3s, 3601s, random.source()) == 1h);
+  CHECK(retry_delay(3s, std::chrono::seconds(315'360'000), random.source()) == 1h);  // ten years
+}
+
+TEST_CASE("schedule: a Retry-After is obeyed with up to half of it again as jitter") {
+  ScriptedRandom random;
+  random.point = 1.0;
+  CHECK(retry_delay(3s, 30s, random.source()) == 45s);
+  CHECK(retry_delay(3s, std::chrono::seconds(315'360'000), random.source()) == 90min);
+  random.point = 0.5;
+  CHECK(retry_delay(3s, 30s, random.source()) == 37500ms);
+  // The draw is in milliseconds over half the (capped) Retry-After.
+  CHECK(random.bounds == std::vector<std::uint64_t>{15'000, 1'800'000, 15'000});
+
+  // A fleet refused in the same second comes back spread over 15 s, not in
+  // the same second 30 s later.
+  const RandomSource system = pulse::system_random();
+  std::set<Duration::rep> seconds_back;
+  for (int i = 0; i < 200; ++i) {
+    const Duration delay = retry_delay(1s, 30s, system);
+    REQUIRE(delay >= 30s);
+    REQUIRE(delay <= 45s);
+    seconds_back.insert(std::chrono::duration_cast<std::chrono::seconds>(delay).count());
+  }
+  CHECK(seconds_back.size() >= 10);
 }
 
 TEST_CASE("schedule: a Retry-After date is capped like delay-seconds") {
+  ScriptedRandom random;
+  random.point = 0.0;
   // The injected wall clock: when the answer came.
   const auto now = pulse::Clock::from_time_t(1795863149);  // 2026-11-28T10:52:29Z
-  CHECK(retry_delay(1s, pulse::parse_retry_after("Sat, 28 Nov 2026 10:53:59 GMT", now)) == 90s);
-  CHECK(retry_delay(1s, pulse::parse_retry_after("Fri, 28 Nov 2036 10:52:29 GMT", now)) == 1h);
-  CHECK(retry_delay(1s, pulse::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now)) == 1h);
+  auto after = [&](std::string_view date) {
+    return retry_delay(1s, pulse::parse_retry_after(date, now), random.source());
+  };
+  CHECK(after("Sat, 28 Nov 2026 10:53:59 GMT") == 90s);
+  CHECK(after("Fri, 28 Nov 2036 10:52:29 GMT") == 1h);
+  CHECK(after("Fri, 31 Dec 9999 23:59:59 GMT") == 1h);
+}
+
+TEST_CASE("schedule: the first heartbeat after ONLINE comes at a random point within one interval") {
+  ScriptedRandom random;
+  const Duration now = 5000s;
+  random.point = 0.0;
+  CHECK(next_heartbeat_at(HeartbeatAfter::online, 0s, now, 60min, 5min, random.source()) == now);
+  random.point = 0.25;
+  CHECK(next_heartbeat_at(HeartbeatAfter::online, 0s, now, 60min, 5min, random.source()) ==
+        now + 15min);
+  random.point = 1.0;
+  CHECK(next_heartbeat_at(HeartbeatAfter::online, 0s, now, 60min, 5min, random.source()) ==
+        now + 60min);
+  CHECK(random.bounds == std::vector<std::uint64_t>{3'600'000, 3'600'000, 3'600'000});
+
+  // A fleet that boots within the same minute spreads over the whole hour.
+  const RandomSource system = pulse::system_random();
+  std::set<Duration::rep> minutes;
+  for (int i = 0; i < 2000; ++i) {
+    const Duration at = next_heartbeat_at(HeartbeatAfter::online, 0s, now, 60min, 5min, system);
+    REQUIRE(at >= now);
+    REQUIRE(at <= now + 60min);
+    minutes.insert(std::chrono::duration_cast<std::chrono::minutes>(at - now).count());
+  }
+  CHECK(minutes.size() >= 55);
+}
+
+TEST_CASE("schedule: after a heartbeat the next one waits the interval plus jitter") {
+  ScriptedRandom random;
+  random.point = 0.5;
+  CHECK(next_heartbeat_at(HeartbeatAfter::heartbeat, 0s, 5000s, 60min, 5min, random.source()) ==
+        5000s + 62min + 30s);
+}
+
+TEST_CASE("schedule: a reload schedules from the last heartbeat with the new interval") {
+  ScriptedRandom random;
+  random.point = 0.0;
+  // Not yet due with the new interval: from the last heartbeat.
+  CHECK(next_heartbeat_at(HeartbeatAfter::reload, 1000s, 1100s, 10min, 0s, random.source()) ==
+        1600s);
+  // Due just now counts as not past.
+  CHECK(next_heartbeat_at(HeartbeatAfter::reload, 1000s, 1600s, 10min, 0s, random.source()) ==
+        1600s);
+}
+
+TEST_CASE("schedule: a reload that makes the heartbeat overdue spreads it over one new interval") {
+  ScriptedRandom random;
+  const Duration last = 0s;
+  const Duration now = 50min;
+  random.point = 0.0;
+  CHECK(next_heartbeat_at(HeartbeatAfter::reload, last, now, 15min, 5min, random.source()) == now);
+  random.point = 1.0;
+  // The jitter draw past due, then a point within the new interval from now.
+  CHECK(next_heartbeat_at(HeartbeatAfter::reload, last, now, 15min, 5min, random.source()) ==
+        now + 15min);
+  CHECK(random.bounds == std::vector<std::uint64_t>{300'000, 900'000, 300'000, 900'000});
+
+  // The whole fleet told at the same second: no two-thirds of it at once.
+  const RandomSource system = pulse::system_random();
+  std::set<Duration::rep> seconds;
+  for (int i = 0; i < 500; ++i) {
+    const Duration at = next_heartbeat_at(HeartbeatAfter::reload, last, now, 15min, 5min, system);
+    REQUIRE(at >= now);
+    REQUIRE(at <= now + 15min);
+    seconds.insert(std::chrono::duration_cast<std::chrono::seconds>(at).count());
+  }
+  CHECK(seconds.size() >= 300);
+}
+
+TEST_CASE("schedule: the next wake-up is the heartbeat or an earlier retry") {
+  CHECK(next_wake_up(600s, std::nullopt) == 600s);
+  CHECK(next_wake_up(600s, 30s) == 30s);
+  CHECK(next_wake_up(600s, 601s) == 600s);
+  CHECK(next_wake_up(600s, 600s) == 600s);
 }
 
 TEST_CASE("schedule: a suspend is noticed once, when the boot-time clock ran ahead") {
