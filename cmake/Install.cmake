@@ -66,9 +66,48 @@ install(FILES packaging/tmpfiles.d/pharos-pulse.conf
 install(FILES examples/pulse.toml DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 
-# --- The Debian package ------------------------------------------------------
+# The service's environment file, all comments: Debian's place for it (the
+# rpm moves it to /etc/sysconfig, packaging/rpm/pharos-pulse.spec). Only when
+# missing, so that an install from source keeps an administrator's file.
+install(CODE "
+  if(NOT EXISTS \"\$ENV{DESTDIR}/etc/default/pharos-pulse\")
+    file(INSTALL DESTINATION /etc/default TYPE FILE
+      FILES \"${PROJECT_SOURCE_DIR}/packaging/default/pharos-pulse\")
+  endif()")
+
+# Changelogs as Debian wants them: the project's CHANGELOG.md as the upstream
+# changelog.gz, and changelog.Debian.gz made from it.
+set(PULSE_DEB_REVISION 1 CACHE STRING "Debian revision of the package (VERSION-REVISION)")
 set(PULSE_DEB_MAINTAINER "Pharos maintainers <pharos@example.net>" CACHE STRING
   "Maintainer field of the Debian package")
+find_package(Python3 COMPONENTS Interpreter)
+if(PULSE_GZIP AND Python3_Interpreter_FOUND)
+  set(changelogs ${PROJECT_BINARY_DIR}/changelog.gz ${PROJECT_BINARY_DIR}/changelog.Debian.gz)
+  add_custom_command(OUTPUT ${changelogs}
+    COMMAND ${PULSE_GZIP} -9 -n -c ${PROJECT_SOURCE_DIR}/CHANGELOG.md > changelog.gz
+    COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/lib/debian-changelog.py
+      ${PROJECT_SOURCE_DIR}/CHANGELOG.md pharos-pulse ${PULSE_DEB_REVISION}
+      ${PULSE_DEB_MAINTAINER} > changelog.Debian
+    COMMAND ${PULSE_GZIP} -9 -n -f changelog.Debian
+    DEPENDS CHANGELOG.md scripts/lib/debian-changelog.py
+    WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
+    COMMENT "Changelogs for the packages"
+    VERBATIM)
+  add_custom_target(pulse_changelogs ALL DEPENDS ${changelogs})
+  install(FILES ${changelogs} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+endif()
+# The licences of what the static binary links in (scripts/release.sh passes
+# BUILD_DIR/THIRD-PARTY-LICENSES).
+set(PULSE_THIRD_PARTY_LICENSES "" CACHE FILEPATH "Licences of the libraries linked in")
+if(PULSE_THIRD_PARTY_LICENSES)
+  install(FILES ${PULSE_THIRD_PARTY_LICENSES} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+endif()
+if(PULSE_STATIC)
+  install(FILES packaging/deb/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+    RENAME pharos-pulse)
+endif()
+
+# --- The Debian package ------------------------------------------------------
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME pharos-pulse)
@@ -79,6 +118,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${PULSE_DEB_REVISION})
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${PULSE_DEB_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
@@ -102,7 +142,8 @@ endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/deb/postinst
   ${PROJECT_SOURCE_DIR}/packaging/deb/prerm
-  ${PROJECT_SOURCE_DIR}/packaging/deb/postrm)
+  ${PROJECT_SOURCE_DIR}/packaging/deb/postrm
+  ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 include(CPack)

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
       pulse::cmd::register_send(app, globals),
       pulse::cmd::register_run(app, globals),
       pulse::cmd::register_enroll(app, globals),
+      pulse::cmd::register_status(app, globals),
 #ifdef _WIN32
       pulse::cmd::register_service(app, globals),
 #endif

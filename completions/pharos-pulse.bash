@@ -32,7 +32,7 @@ _pharos_pulse() {
         prev=${COMP_WORDS[COMP_CWORD - 2]}
     fi
 
-    local commands="keygen inspect send run enroll"
+    local commands="keygen inspect send run enroll status"
     local events="online heartbeat offline"
     local global_options="--config --key --server --ca-file --pin --state-dir
         --timeout -v --verbose -q --quiet -h --help"
@@ -94,6 +94,7 @@ _pharos_pulse() {
         run) options="--interval --jitter --shutdown-timeout $global_options" ;;
         enroll) options="--token-file --token --preprovisioned --json --no-write-config
             $global_options" ;;
+        status) options="--json $global_options" ;;
         *) return ;;
     esac
 

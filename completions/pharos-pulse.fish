@@ -4,7 +4,7 @@
 # The option lists below follow `pharos-pulse [COMMAND] --help`;
 # tests/integration/test_docs_in_step.py fails when they drift apart.
 
-set -l commands keygen inspect send run enroll
+set -l commands keygen inspect send run enroll status
 set -l events online heartbeat offline
 
 complete -c pharos-pulse -f
@@ -28,6 +28,7 @@ complete -c pharos-pulse -n "not __fish_seen_subcommand_from $commands" -a inspe
 complete -c pharos-pulse -n "not __fish_seen_subcommand_from $commands" -a send -d 'Send one presence event now'
 complete -c pharos-pulse -n "not __fish_seen_subcommand_from $commands" -a run -d 'Run the daemon: ONLINE, hourly HEARTBEAT, OFFLINE'
 complete -c pharos-pulse -n "not __fish_seen_subcommand_from $commands" -a enroll -d 'Register this node with the server'
+complete -c pharos-pulse -n "not __fish_seen_subcommand_from $commands" -a status -d 'Show what the running agent is doing'
 
 # keygen
 complete -c pharos-pulse -n '__fish_seen_subcommand_from keygen' -l force -d 'Replace an existing key'
@@ -55,3 +56,6 @@ complete -c pharos-pulse -n '__fish_seen_subcommand_from enroll' -l token -x -a 
 complete -c pharos-pulse -n '__fish_seen_subcommand_from enroll' -l preprovisioned -d 'No network: write the config and print what the server must register'
 complete -c pharos-pulse -n '__fish_seen_subcommand_from enroll' -l json -d 'With --preprovisioned: print the registration as JSON'
 complete -c pharos-pulse -n '__fish_seen_subcommand_from enroll' -l no-write-config -d 'Leave the config file as it is'
+
+# status
+complete -c pharos-pulse -n '__fish_seen_subcommand_from status' -l json -d 'Print one JSON object (docs/status.schema.json)'

@@ -7,6 +7,7 @@
 #include <string>
 #include <system_error>
 
+#include "clock_step.h"
 #include "delivery.h"
 #include "identity.h"
 #include "log.h"
@@ -16,6 +17,7 @@
 #include "service_notifier.h"
 #include "signal_inbox.h"
 #include "spool.h"
+#include "status_file.h"
 #include "timer.h"
 #include "waitable.h"
 
@@ -50,8 +52,11 @@ std::string signal_name(int signal) {
   return "signal " + std::to_string(signal);
 }
 
-std::string rounded(Duration duration) {
-  return format_duration(std::chrono::duration_cast<seconds>(duration));
+// A wait for people: milliseconds below a second, else whole seconds
+// rounded up, so no wait that is still to come reads as "0s".
+std::string for_people(Duration duration) {
+  if (duration < seconds(1)) return format_duration(duration);
+  return format_duration(std::chrono::ceil<seconds>(duration));
 }
 
 class Daemon {
@@ -64,6 +69,7 @@ class Daemon {
         watchdog_timer_(CLOCK_MONOTONIC),
         clock_change_timer_(CLOCK_REALTIME),
         suspend_(system_clocks()),
+        clock_steps_(system_clocks()),
         random_(system_random()),
         backoff_(kFirstRetry, kMaxRetry, random_) {}
 
@@ -82,7 +88,11 @@ class Daemon {
                                              (pid.empty() ? "unknown" : pid) + ")");
     }
     instance_lock_->write_content(std::to_string(::getpid()));
+    status_file_ = std::make_unique<StatusFile>(status_file_path(settings.state_dir));
+    status_.pid = ::getpid();
+    status_.started = wall_time_after(Duration(0));
     connection_ = connect(std::move(settings), true);
+    status_file_->publish(status_);
     log::info("running as " + connection_->identity->fingerprint() + ", reporting to " +
               connection_->settings.server_url);
 
@@ -124,10 +134,15 @@ class Daemon {
                          [this] { return wake_during_exchange(); }};
     connection->client =
         std::make_unique<HttpClient>(TransportSettings::from(settings), std::move(wake_watch));
+    // No CA bundle is a configuration error at start or reload, not a
+    // delivery failure to retry.
+    if (server.scheme != Scheme::http) connection->client->tls_ca_bundle();
     connection->channel =
         open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
     connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
     connection->inventory = collect_inventory_logged(metadata_options(settings));
+    status_.server = settings.server_url;
+    status_.transport = settings.server_url.substr(0, settings.server_url.find("://"));
     connection->settings = std::move(settings);
     return connection;
   }
@@ -146,7 +161,33 @@ class Daemon {
     service_watchdog();
     take_signals();
     event_timer_.acknowledge();
-    if (clock_change_timer_.acknowledge()) clock_change_timer_.fire_on_clock_change();
+    if (clock_change_timer_.acknowledge()) {
+      clock_change_timer_.fire_on_clock_change();
+      clock_changed_ = true;
+    }
+  }
+
+  // The wall clock was set (or the machine resumed, which changes nothing
+  // here): our spooled events take the time they really happened, and a
+  // spool held back, perhaps by our clock's skew, is tried again at once.
+  void follow_clock_change() {
+    clock_step_to_follow_ = true;
+    if (retry_at_) {
+      backoff_.reset();
+      retry_at_ = now();
+    }
+  }
+
+  // Under the spool lock, before the spool is delivered.
+  void retime_spool_after_clock_change() {
+    if (!clock_step_to_follow_) return;
+    clock_step_to_follow_ = false;
+    try {
+      clock_steps_.follow(*connection_->spool);
+    } catch (const std::system_error& error) {
+      log::error(std::string("cannot give spooled events the time the clock was set to: ") +
+                 error.what());
+    }
   }
 
   // Does everything that is due, most urgent first, until nothing is.
@@ -154,7 +195,10 @@ class Daemon {
   // the signals), so each pass looks at all of them again.
   void act_on_what_is_due() {
     while (!stopping_) {
-      if (suspend_.resumed_since_last_check()) {
+      if (clock_changed_) {
+        clock_changed_ = false;
+        follow_clock_change();
+      } else if (suspend_.resumed_since_last_check()) {
         log::info("resumed after a suspend");
         // The network is often still coming up: retry from 1 s again. The
         // ONLINE also answers a SIGUSR1 sent by a resume hook.
@@ -219,20 +263,34 @@ class Daemon {
                                         settings.heartbeat_jitter, random_);
     if (after != HeartbeatAfter::reload) last_heartbeat_ = now();
     next_heartbeat_text_ = wall_time_after(next_heartbeat_ - now());
-    log::debug("next heartbeat in " + rounded(next_heartbeat_ - now()));
+    status_.next_heartbeat = next_heartbeat_text_;
+    log::debug("next heartbeat in " + for_people(next_heartbeat_ - now()));
   }
 
   void send(EventKind kind) {
+    const ClockReading made = clock_steps_.now();
     StoredEvent event = create_presence_event(kind, *connection_->identity,
                                               metadata_options(connection_->settings),
-                                              connection_->inventory, Clock::now());
+                                              connection_->inventory, made.wall);
     Outcome outcome = deliver_under_spool_lock(event);
     report(kind, outcome);
     after_delivery(outcome);
     if (outcome.kind == OutcomeKind::unavailable) {
       waiting_in_spool_ = kind;
+      clock_steps_.remember(event, made, *connection_->spool);
     } else {
       waiting_in_spool_.reset();
+    }
+  }
+
+  // The spool lock when no `send` holds it; nullptr when the state
+  // directory is unusable, logged with what the daemon does `instead`.
+  std::unique_ptr<FileLock> try_spool_lock(std::string_view instead) const {
+    try {
+      return std::make_unique<FileLock>(connection_->settings.state_dir / "spool.lock", false);
+    } catch (const std::system_error& error) {
+      log::error(std::string(error.what()) + "; " + std::string(instead));
+      return nullptr;
     }
   }
 
@@ -240,15 +298,11 @@ class Daemon {
   // `send` holds it, the event is spooled and picked up shortly; when the
   // state directory is unusable, the event is sent without the spool.
   Outcome deliver_under_spool_lock(const StoredEvent& event) {
-    std::unique_ptr<FileLock> lock;
-    try {
-      lock = std::make_unique<FileLock>(connection_->settings.state_dir / "spool.lock", false);
-    } catch (const std::system_error& error) {
-      log::error(std::string(error.what()) + "; delivering without the spool");
-      return deliver_in_order(*connection_->channel, nullptr, event);
-    }
+    std::unique_ptr<FileLock> lock = try_spool_lock("delivering without the spool");
+    if (!lock) return deliver_guarded(event, nullptr);
     if (lock->held()) {
-      return deliver_in_order(*connection_->channel, connection_->spool.get(), event);
+      retime_spool_after_clock_change();
+      return deliver_guarded(event, connection_->spool.get());
     }
     Outcome outcome = unavailable_outcome("the spool is being delivered by another process");
     spool_event(*connection_->spool, event, outcome);
@@ -256,30 +310,46 @@ class Daemon {
     return outcome;
   }
 
+  // Whatever a delivery throws stays in the loop: the event is kept and
+  // retried like any undelivered one, and OFFLINE still goes at shutdown.
+  Outcome deliver_guarded(const StoredEvent& event, Spool* spool) {
+    try {
+      return deliver_in_order(*connection_->channel, spool, event);
+    } catch (const std::exception& error) {
+      Outcome outcome = unavailable_outcome(std::string("cannot deliver: ") + error.what());
+      if (spool != nullptr) spool_event(*spool, event, outcome);
+      return outcome;
+    }
+  }
+
   void retry_spool() {
     retry_at_.reset();
-    std::unique_ptr<FileLock> lock;
-    try {
-      lock = std::make_unique<FileLock>(connection_->settings.state_dir / "spool.lock", false);
-    } catch (const std::system_error& error) {
-      log::error(std::string(error.what()) + "; cannot deliver the spool");
-    }
+    std::unique_ptr<FileLock> lock = try_spool_lock("cannot deliver the spool");
     if (!lock || !lock->held()) {
       retry_at_ = now() + kLockBusyRetry;
       retry_text_ = wall_time_after(kLockBusyRetry);
       return;
     }
-    std::optional<Outcome> blocked = deliver_spool(*connection_->channel, *connection_->spool);
+    retime_spool_after_clock_change();
+    std::optional<Outcome> blocked;
+    try {
+      blocked = deliver_spool(*connection_->channel, *connection_->spool);
+    } catch (const std::exception& error) {
+      blocked = unavailable_outcome(std::string("cannot deliver: ") + error.what());
+    }
     if (!blocked) {
       backoff_.reset();
       if (waiting_in_spool_) {
         last_outcome_text_ = std::string(event_name(*waiting_in_spool_)) +
                              " delivered from the spool at " + wall_time_after(Duration(0));
+        status_.last_event = {std::string(event_name(*waiting_in_spool_)), "delivered",
+                              wall_time_after(Duration(0))};
         waiting_in_spool_.reset();
       }
       return;
     }
-    log::warning("spooled events still undelivered: " + blocked->message);
+    log::warning(blocked->message);
+    status_.last_error = {wall_time_after(Duration(0)), blocked->message};
     after_delivery(*blocked);
   }
 
@@ -291,14 +361,14 @@ class Daemon {
       return;
     }
     if (outcome.retry_after && *outcome.retry_after > kMaxRetryAfter) {
-      log::warning("the server asked to wait " + rounded(*outcome.retry_after) +
+      log::warning("the server asked to wait " + for_people(*outcome.retry_after) +
                    " before retrying; waiting " + format_duration(kMaxRetryAfter) +
                    ", the longest Retry-After honoured");
     }
     const Duration delay = retry_delay(backoff_.next(), outcome.retry_after, random_);
     retry_at_ = now() + delay;
     retry_text_ = wall_time_after(delay);
-    log::info("retrying in " + rounded(delay));
+    log::info("retrying in " + for_people(delay));
   }
 
   void report(EventKind kind, const Outcome& outcome) {
@@ -312,11 +382,18 @@ class Daemon {
       log::error(name + " " + what + ": " + outcome.message);
     }
     last_outcome_text_ = name + " " + what + " at " + wall_time_after(Duration(0));
+    status_.last_event = {name, what, wall_time_after(Duration(0))};
+    if (outcome.kind != OutcomeKind::delivered) {
+      status_.last_error = {wall_time_after(Duration(0)), outcome.message};
+    }
   }
 
-  // STATUS= for `systemctl status`: the last outcome and what comes next.
-  // Sent only when it changed, so a watchdog wake-up adds no message.
+  // STATUS= for `systemctl status` and the status file for `pharos-pulse
+  // status`: the last outcome and what comes next. Written only when they
+  // changed, so a watchdog wake-up adds no message.
   void publish_status() {
+    status_.retry_at = retry_at_ ? std::optional(retry_text_) : std::nullopt;
+    status_file_->publish(status_);
     std::string text = "last: " + last_outcome_text_;
     if (retry_at_) text += "; retry at " + retry_text_;
     text += "; next heartbeat at " + next_heartbeat_text_;
@@ -338,13 +415,20 @@ class Daemon {
         log::warning("state.dir changed; it takes effect at the next start");
         settings.state_dir = connection_->settings.state_dir;
       }
-      connection_ = connect(std::move(settings), false);
+      std::unique_ptr<Connection> next = connect(std::move(settings), false);
+      // A value the new settings cannot send (a line feed in a Ph value)
+      // fails here, while the old settings are still in force. An ONLINE
+      // carries every field, the inventory's too.
+      next->channel->dry_run(create_presence_event(EventKind::online, *next->identity,
+                                                   metadata_options(next->settings),
+                                                   next->inventory, Clock::now()));
+      connection_ = std::move(next);
       log::info("config reloaded; reporting to " + connection_->settings.server_url + " every " +
                 format_duration(connection_->settings.heartbeat_interval));
       schedule_heartbeat(HeartbeatAfter::reload);
-    } catch (const Failure& failure) {
+    } catch (const std::exception& error) {
       log::error(std::string("config reload failed, keeping the previous config and key: ") +
-                 failure.what());
+                 error.what());
     }
   }
 
@@ -359,6 +443,8 @@ class Daemon {
                                               metadata_options(connection_->settings),
                                               connection_->inventory, Clock::now());
     report(EventKind::offline, deliver_under_spool_lock(event));
+    status_.retry_at.reset();
+    status_file_->publish(status_);
   }
 
   const SettingsLoader& load_;
@@ -369,10 +455,13 @@ class Daemon {
   Timer watchdog_timer_;
   Timer clock_change_timer_;
   SuspendDetector suspend_;
+  ClockStepFollower clock_steps_;
   RandomSource random_;
   Backoff backoff_;
   std::unique_ptr<FileLock> instance_lock_;
   std::unique_ptr<Connection> connection_;
+  std::unique_ptr<StatusFile> status_file_;
+  DaemonStatus status_;
 
   Duration last_heartbeat_{};
   Duration next_heartbeat_{};
@@ -387,6 +476,8 @@ class Daemon {
   bool reload_requested_ = false;
   bool heartbeat_requested_ = false;
   bool shutting_down_ = false;
+  bool clock_changed_ = false;
+  bool clock_step_to_follow_ = false;
   steady_clock::time_point shutdown_deadline_{};
 };
 

@@ -10,10 +10,10 @@
 
 namespace pulse {
 
-// Delivers spooled events oldest first. Each is removed after a 2xx, or
-// after a protocol/refused answer (logged: retrying cannot help). Stops at
-// the first unavailable one and returns its outcome; nullopt when the spool
-// is empty afterwards.
+// Delivers spooled events oldest first. Each is removed after a 2xx, and
+// moved aside as "*.rejected" after a protocol/refused answer (retrying
+// cannot help; the next events go on). Stops at the first unavailable one
+// and returns its outcome; nullopt when no event is pending afterwards.
 std::optional<Outcome> deliver_spool(PresenceChannel& channel, Spool& spool);
 
 // Delivers the spool and then `event`. When the spool or the event is

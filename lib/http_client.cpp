@@ -32,8 +32,8 @@ struct CurlDeleter {
 struct Exchange {
   std::string body;
   bool body_truncated = false;
-  std::string retry_after;
-  bool has_retry_after = false;
+  std::optional<std::string> retry_after;
+  std::optional<std::string> date;  // the server's clock, to tell a skew
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* context) {
@@ -47,21 +47,23 @@ size_t on_body(char* data, size_t size, size_t count, void* context) {
   return length;
 }
 
+// The value of `line` when it is the header `name` (lowercase, with ':').
+std::optional<std::string> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size()) return std::nullopt;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
+  }
+  std::string_view value = line.substr(name.size());
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
+  return std::string(value);
+}
+
 size_t on_header(char* data, size_t size, size_t count, void* context) {
   auto* exchange = static_cast<Exchange*>(context);
   const size_t length = size * count;
-  std::string_view line(data, length);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size()) {
-    std::string name(line.substr(0, kName.size()));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (name == kName) {
-      std::string_view value = line.substr(kName.size());
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
-      exchange->retry_after = std::string(value);
-      exchange->has_retry_after = true;
-    }
-  }
+  const std::string_view line(data, length);
+  if (auto value = header_value(line, "retry-after:")) exchange->retry_after = std::move(value);
+  if (auto value = header_value(line, "date:")) exchange->date = std::move(value);
   return length;
 }
 
@@ -195,9 +197,11 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
 
   if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && exchange.body_truncated && status != 0)) {
-    std::optional<std::string_view> retry_after;
-    if (exchange.has_retry_after) retry_after = exchange.retry_after;
-    return outcome_for_answer(status, std::move(exchange.body), retry_after, Clock::now());
+    const Clock::time_point now = Clock::now();
+    Outcome outcome =
+        outcome_for_answer(status, std::move(exchange.body), exchange.retry_after, now);
+    account_for_clock_skew(outcome, exchange.date, now);
+    return outcome;
   }
 
   if (code == CURLE_ABORTED_BY_CALLBACK) {

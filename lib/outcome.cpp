@@ -77,6 +77,20 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
   return std::clamp(delay, std::chrono::seconds(0), longest);
 }
 
+void account_for_clock_skew(Outcome& outcome, std::optional<std::string_view> server_date,
+                            Clock::time_point now) {
+  if (outcome.status < 400 || outcome.status >= 500 || !server_date) return;
+  const time_t server_now = curl_getdate(std::string(*server_date).c_str(), nullptr);
+  if (server_now < 0) return;
+  const auto skew = std::chrono::seconds(server_now) -
+                    std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  if (std::chrono::abs(skew) <= kMaxClockSkew) return;
+  outcome.kind = OutcomeKind::unavailable;
+  outcome.clock_skew = skew;
+  outcome.message += "; the local clock is " + std::to_string(std::chrono::abs(skew).count()) +
+                     " s " + (skew.count() > 0 ? "behind" : "ahead of") + " the server's";
+}
+
 Outcome outcome_for_answer(long status, std::string body,
                            std::optional<std::string_view> retry_after, Clock::time_point now) {
   Outcome outcome;

@@ -10,12 +10,13 @@
 
 namespace pulse {
 
-// The two kernel clocks the daemon compares; tests substitute both.
+// The kernel clocks the daemon compares; tests substitute them.
 class Clocks {
  public:
   virtual ~Clocks() = default;
   virtual Duration boottime() const = 0;   // CLOCK_BOOTTIME: counts suspend
   virtual Duration monotonic() const = 0;  // CLOCK_MONOTONIC: stops while suspended
+  virtual Duration realtime() const = 0;   // CLOCK_REALTIME: the wall clock, which can be set
 };
 
 const Clocks& system_clocks();

@@ -9,11 +9,13 @@
 
 #include "files.h"
 #include "log.h"
+#include "payload.h"
 
 namespace pulse {
 namespace {
 
 constexpr std::string_view kSuffix = ".json";
+constexpr std::string_view kRejectedSuffix = ".json.rejected";
 // RFC 3339 with milliseconds and Z: "2026-11-28T10:52:29.123Z".
 constexpr std::size_t kTimestampLength = 24;
 // Where the timestamp has its ':'s. Windows forbids ':' in file names, so
@@ -35,9 +37,33 @@ std::string with_time_separators(std::string timestamp, char from, char to) {
 // a writer killed before its rename, and nobody will ever finish it.
 constexpr auto kStaleTempFileAge = std::chrono::hours(1);
 
-bool is_event_file(const std::filesystem::path& path) {
+bool is_event_file(const std::filesystem::path& path, std::string_view suffix) {
   const std::string name = path.filename().string();
-  return !name.starts_with(".") && name.ends_with(kSuffix);
+  return !name.starts_with(".") && name.ends_with(suffix);
+}
+
+// The event files in `dir` whose names end in one of `suffixes`, oldest first.
+std::vector<std::filesystem::path> event_files(const std::filesystem::path& dir,
+                                               std::initializer_list<std::string_view> suffixes) {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (!entry.is_regular_file()) continue;
+    for (std::string_view suffix : suffixes) {
+      if (is_event_file(entry.path(), suffix)) files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Renames `file` to "<name><suffix>"; an empty string on success, else why not.
+std::string move_aside(const std::filesystem::path& file, std::string_view suffix) {
+  std::filesystem::path aside = file;
+  aside += suffix;
+  std::error_code error;
+  std::filesystem::rename(file, aside, error);
+  return error ? error.message() : "";
 }
 
 bool is_base64url(std::string_view text) {
@@ -81,7 +107,7 @@ Spool::Spool(std::filesystem::path dir, std::size_t max_events)
 void Spool::add(const StoredEvent& event) {
   create_directories(dir_, 0700);
   write_file_atomically(dir_ / spool_file_name(event), event.payload, 0600);
-  auto files = pending();
+  auto files = kept();
   for (std::size_t excess = files.size() > max_events_ ? files.size() - max_events_ : 0, i = 0;
        i < excess; ++i) {
     log::warning("spool holds more than " + std::to_string(max_events_) +
@@ -108,36 +134,60 @@ void Spool::remove_stale_temp_files() const {
 }
 
 std::vector<std::filesystem::path> Spool::pending() const {
-  std::vector<std::filesystem::path> files;
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
-    if (entry.is_regular_file() && is_event_file(entry.path())) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+  return event_files(dir_, {kSuffix});
+}
+
+std::vector<std::filesystem::path> Spool::kept() const {
+  return event_files(dir_, {kSuffix, kRejectedSuffix});
 }
 
 std::optional<StoredEvent> Spool::read(const std::filesystem::path& file) const {
   std::optional<std::string> content = read_file_if_exists(file);
   if (!content) return std::nullopt;  // delivered by someone else meanwhile
   if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
-  std::filesystem::path aside = file;
-  aside += ".corrupt";
-  std::error_code error;
-  std::filesystem::rename(file, aside, error);
-  if (error) {
+  if (std::string error = move_aside(file, ".corrupt"); !error.empty()) {
     log::warning("spool file '" + file.string() + "' is not a valid event; cannot move it aside: " +
-                 error.message());
+                 error);
   } else {
     log::warning("spool file '" + file.string() + "' is not a valid event; moved it to '" +
-                 aside.filename().string() + "'");
+                 file.filename().string() + ".corrupt'");
   }
   return std::nullopt;
+}
+
+void Spool::reject(const std::filesystem::path& file, const std::string& reason) const {
+  const std::string what = "spooled event " + file.filename().string() + " refused: " + reason;
+  if (std::string error = move_aside(file, ".rejected"); !error.empty()) {
+    log::error(what + "; cannot move it aside, so it stays in the queue: " + error);
+  } else {
+    log::error(what + "; kept as " + file.filename().string() +
+               ".rejected for a person to look at, not retried");
+  }
 }
 
 void Spool::remove(const std::filesystem::path& file) const {
   std::error_code error;
   std::filesystem::remove(file, error);
+}
+
+std::optional<StoredEvent> Spool::retime(const StoredEvent& event,
+                                         Clock::time_point happened) const {
+  const std::filesystem::path file = dir_ / spool_file_name(event);
+  std::optional<std::string> content = read_file_if_exists(file);
+  if (!content || !parse_spool_file(file.filename().string(), *content)) return std::nullopt;
+  auto payload = nlohmann::ordered_json::parse(*content);
+  StoredEvent moved{event.id, format_timestamp(happened), ""};
+  payload["timestamp"] = moved.timestamp;
+  moved.payload = to_body(payload);
+  const std::filesystem::path moved_file = dir_ / spool_file_name(moved);
+  if (moved_file == file) return event;
+  // Written before the old file goes: a crash in between leaves the event
+  // twice, under one id (the Idempotency-Key), rather than not at all.
+  write_file_atomically(moved_file, moved.payload, 0600);
+  remove(file);
+  log::info("the clock was set: spooled event " + event.id + " made at " + event.timestamp +
+            " now carries " + moved.timestamp);
+  return moved;
 }
 
 std::string FileLock::read_content(const std::filesystem::path& path) {

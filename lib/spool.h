@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "event.h"
+
 namespace pulse {
 
 // An event as it travels: its id, its own time and the payload exactly as
@@ -21,9 +23,10 @@ class Spool {
  public:
   Spool(std::filesystem::path dir, std::size_t max_events);
 
-  // Writes the event atomically; past max_events the oldest are dropped with
-  // a warning, and temp files left by a crashed writer are removed. Throws
-  // std::system_error when the spool cannot be written.
+  // Writes the event atomically; past max_events (rejected events count too)
+  // the oldest are dropped with a warning, and temp files left by a crashed
+  // writer are removed. Throws std::system_error when the spool cannot be
+  // written.
   void add(const StoredEvent& event);
 
   // Spooled event files, oldest first.
@@ -36,10 +39,23 @@ class Spool {
 
   void remove(const std::filesystem::path& file) const;
 
+  // Renames a spooled event the server refused to "<name>.rejected": never
+  // retried, kept for a person. Logs what happened with `reason`.
+  void reject(const std::filesystem::path& file, const std::string& reason) const;
+
+  // Gives a pending event the time it really happened (after the wall
+  // clock was set), keeping its id and the rest of its payload. The file is
+  // written atomically under its new name, which sorts by that time, and the
+  // old one removed. nullopt when the event is no longer pending. Throws
+  // std::system_error when the spool cannot be written.
+  std::optional<StoredEvent> retime(const StoredEvent& event, Clock::time_point happened) const;
+
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
   void remove_stale_temp_files() const;
+  // Pending and rejected event files, oldest first: what max_events bounds.
+  std::vector<std::filesystem::path> kept() const;
 
   std::filesystem::path dir_;
   std::size_t max_events_;

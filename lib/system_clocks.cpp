@@ -16,6 +16,7 @@ class KernelClocks : public Clocks {
  public:
   Duration boottime() const override { return read_clock(CLOCK_BOOTTIME); }
   Duration monotonic() const override { return read_clock(CLOCK_MONOTONIC); }
+  Duration realtime() const override { return read_clock(CLOCK_REALTIME); }
 };
 
 }  // namespace

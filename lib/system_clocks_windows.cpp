@@ -19,6 +19,10 @@ class WindowsClocks : public Clocks {
     QueryUnbiasedInterruptTime(&ticks);
     return std::chrono::duration_cast<Duration>(UnbiasedTicks(ticks));
   }
+  Duration realtime() const override {
+    return std::chrono::duration_cast<Duration>(
+        std::chrono::system_clock::now().time_since_epoch());
+  }
 };
 
 }  // namespace

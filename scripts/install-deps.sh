@@ -1,45 +1,61 @@
 #!/usr/bin/env bash
-# Install every build and test dependency of pharos-pulse from Debian's
-# packages (Debian 12 "bookworm"), including what scripts/build-static.sh needs.
+# Install what pharos-pulse needs from Debian's packages (Debian 12
+# "bookworm"): by default what the README's two commands need (the static
+# build, the demo and the tests); with --all also the fuzzing, Windows and
+# release toolchains that .ci/run uses.
 #
-#   scripts/install-deps.sh            # as root (or via sudo)
+#   bash scripts/install-deps.sh [--all]
 #
-# Safe to run any number of times: it installs only what is missing and runs
-# `apt-get update` only when a missing package cannot be installed from the
-# package lists already on the machine. Never prompts.
+# Run it as root or as a user who may use sudo: it asks sudo for itself when
+# it is not root. Safe to run any number of times: it installs only what is
+# missing and runs `apt-get update` only when a missing package cannot be
+# installed from the package lists already on the machine. Never prompts.
 set -euo pipefail
 
+case ${1:-} in
+  "") all=0 ;;
+  --all) all=1 ;;
+  -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "install-deps: unknown option '$1' (see --help)" >&2; exit 2 ;;
+esac
+
 packages=(
-  # Build (shared-library build, as distribution packagers do it).
+  # Build: compiler, CMake, and the header-only and static libraries the
+  # static binary is made of (scripts/build-static.sh).
   build-essential cmake pkg-config
-  libcli11-dev libcurl4-openssl-dev libsodium-dev nlohmann-json3-dev libtomlplusplus-dev
-  # Tests.
-  catch2 openssl openssh-client nodejs python3 ca-certificates
-  # strace: which files the daemon reads at a heartbeat (test_run.py).
-  strace
-  # Static build (scripts/build-static.sh): the static archives it links ...
-  libc-ares-dev libssl-dev zlib1g-dev
-  # ... `apt-get source`, `dpkg-source -x` and `dpkg-buildflags` for curl's
-  # Debian source package, the keyring its private apt configuration trusts ...
-  dpkg-dev debian-archive-keyring
-  # ... and `autoreconf`, since Debian's patches touch configure.ac and
-  # Makefile.am (Debian's own build runs ./buildconf too).
-  autoconf automake libtool
-  # Documentation and packaging checks: man page lint, the shells whose
-  # completions are tested, cpack's .deb tooling.
-  mandoc zsh fish bash-completion file
-  # Service checks (systemd-analyze verify) and footprint measurements.
-  systemd time
-  # The fleet simulation's plots (bench/fleet/run.sh).
-  gnuplot-nox
-  # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
-  # runtimes, and llvm-symbolizer for readable stack traces.
-  clang-14 libclang-rt-14-dev llvm
-  # Windows cross build (scripts/build-windows.sh) and its tests under Wine
-  # (scripts/test-windows.sh): the POSIX-threads MinGW-w64 compiler, since the
-  # win32 thread model has no std::mutex.
-  g++-mingw-w64-x86-64-posix wine wine64
+  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
+  libsodium-dev libc-ares-dev libssl-dev zlib1g-dev
+  # curl for the static binary comes from Debian's source package: `apt-get
+  # source`, `dpkg-source -x` and `dpkg-buildflags`, the keyring its private
+  # apt configuration trusts, and `autoreconf` (Debian's patches touch
+  # configure.ac and Makefile.am; Debian's own build runs ./buildconf too).
+  dpkg-dev debian-archive-keyring autoconf automake libtool
+  # Demo and tests (scripts/demo.sh, scripts/test.sh): unit tests, the
+  # Node.js HTTPS receiver with certificates made by openssl, ssh-keygen for
+  # key interop, the status JSON schema check, the man page lint and the
+  # shells whose completions are tested, service checks (systemd-analyze),
+  # strace for the files the daemon reads at a heartbeat (test_run.py).
+  catch2 openssl openssh-client nodejs python3 python3-jsonschema ca-certificates
+  mandoc zsh fish bash-completion file systemd time strace
 )
+if ((all)); then
+  packages+=(
+    # The shared-library build distribution packagers make.
+    libcurl4-openssl-dev
+    # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer
+    # runtimes, and llvm-symbolizer for readable stack traces.
+    clang-14 libclang-rt-14-dev llvm
+    # Windows cross build (scripts/build-windows.sh) and its tests under Wine
+    # (scripts/test-windows.sh): the POSIX-threads MinGW-w64 compiler, since
+    # the win32 thread model has no std::mutex.
+    g++-mingw-w64-x86-64-posix wine wine64
+    # The fleet simulation's plots (bench/fleet/run.sh).
+    gnuplot-nox
+    # Release (scripts/release.sh): lintian for the .deb, rpmbuild and rpm
+    # for the .rpm, zip for the Windows archive.
+    lintian rpm zip
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -52,15 +68,15 @@ if ((${#missing[@]} == 0)); then
   exit 0
 fi
 
-SUDO=()
 if ((EUID != 0)); then
-  command -v sudo >/dev/null || { echo "install-deps: run as root" >&2; exit 1; }
-  SUDO=(sudo)
+  command -v sudo >/dev/null ||
+    { echo "install-deps: installing ${missing[*]} needs root, and there is no sudo: run it as root" >&2; exit 1; }
+  echo "install-deps: asking sudo to install ${missing[*]}"
+  exec sudo bash "${BASH_SOURCE[0]}" "$@"
 fi
 
-export DEBIAN_FRONTEND=noninteractive
 apt_install() {
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+  env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
     --no-install-recommends -o Dpkg::Options::=--force-confdef \
     -o Dpkg::Options::=--force-confold "$@"
 }
@@ -70,7 +86,7 @@ echo "install-deps: installing ${missing[*]}"
 # lists (404 on a superseded version) make it fail, and then we update once.
 if ! apt_install "${missing[@]}"; then
   echo "install-deps: install failed, running apt-get update and retrying"
-  "${SUDO[@]}" apt-get update -q
+  apt-get update -q
   apt_install "${missing[@]}"
 fi
 echo "install-deps: done"

@@ -108,19 +108,43 @@ TEST_CASE("delivery: a blocked spool stops delivery and keeps the order", "[deli
   CHECK(outcome.kind == OutcomeKind::unavailable);
   // "c" was never tried: it must not overtake "b".
   CHECK(channel.attempted_ids() == Ids{"a", "b"});
+  // The message names the event whose delivery failed, not only "c".
+  CHECK_THAT(outcome.message, Contains("not sent, behind spooled HEARTBEAT event " +
+                                       pulse::spool_file_name(event(2, "b")) +
+                                       ": scripted unavailable"));
   CHECK(spooled_ids(spool) == Ids{"b", "c"});
 }
 
-TEST_CASE("delivery: refused or protocol answers drop a spooled event", "[delivery]") {
+TEST_CASE("delivery: refused or protocol answers set a spooled event aside, the rest go on",
+          "[delivery]") {
   TempDir dir{"pulse-delivery-test"};
   pulse::Spool spool(dir / "spool", 1000);
   spool.add(event(1, "a"));
   spool.add(event(2, "b"));
-  ScriptedChannel channel({OutcomeKind::refused, OutcomeKind::protocol});
-  const pulse::Outcome outcome = pulse::deliver_in_order(channel, &spool, event(3, "c"));
+  spool.add(event(3, "c"));
+  ScriptedChannel channel({OutcomeKind::refused, OutcomeKind::delivered, OutcomeKind::protocol});
+  const pulse::Outcome outcome = pulse::deliver_in_order(channel, &spool, event(4, "d"));
   CHECK(outcome.kind == OutcomeKind::delivered);
-  CHECK(channel.attempted_ids() == Ids{"a", "b", "c"});
+  CHECK(channel.attempted_ids() == Ids{"a", "b", "c", "d"});
   CHECK(spool.pending().empty());
+  // Kept for a person, with the payload as it was, and never tried again.
+  const fs::path rejected_a = dir / "spool" / (pulse::spool_file_name(event(1, "a")) + ".rejected");
+  const fs::path rejected_c = dir / "spool" / (pulse::spool_file_name(event(3, "c")) + ".rejected");
+  CHECK(pulse::read_file_if_exists(rejected_a) == event(1, "a").payload);
+  CHECK(pulse::read_file_if_exists(rejected_c) == event(3, "c").payload);
+  CHECK_FALSE(pulse::deliver_spool(channel, spool));
+  CHECK(channel.attempts.size() == 4);
+}
+
+TEST_CASE("delivery: a skewed clock keeps the event and says so", "[delivery]") {
+  TempDir dir{"pulse-delivery-test"};
+  pulse::Spool spool(dir / "spool", 1000);
+  ScriptedChannel channel({OutcomeKind::unavailable});
+  pulse::Outcome outcome = channel.deliver(event(1, "a"));
+  outcome.clock_skew = std::chrono::seconds(3612);
+  pulse::spool_event(spool, event(1, "a"), outcome);
+  CHECK_THAT(outcome.message, Contains("the event is kept and sent once the clock is set"));
+  CHECK(spooled_ids(spool) == Ids{"a"});
 }
 
 TEST_CASE("delivery: a refused new event is not spooled", "[delivery]") {

@@ -120,3 +120,42 @@ TEST_CASE("outcome: Retry-After as seconds or an HTTP date", "[outcome]") {
   CHECK(outcome.retry_after == seconds(7));
   CHECK_FALSE(answer(429).retry_after);
 }
+
+TEST_CASE("outcome: a 4xx from a server whose clock is far from ours is unavailable",
+          "[outcome]") {
+  // kNow is Sat, 28 Nov 2026 10:52:29 GMT.
+  pulse::Outcome outcome = answer(400, R"({"error":"created is too far from now"})");
+  pulse::account_for_clock_skew(outcome, "Sat, 28 Nov 2026 11:52:41 GMT", kNow);
+  CHECK(outcome.kind == OutcomeKind::unavailable);
+  CHECK(outcome.clock_skew == std::chrono::seconds(3612));
+  CHECK_THAT(outcome.message, Contains("created is too far from now") &&
+                                  Contains("the local clock is 3612 s behind the server's"));
+
+  pulse::Outcome refused = answer(401);
+  pulse::account_for_clock_skew(refused, "Sat, 28 Nov 2026 10:22:29 GMT", kNow);
+  CHECK(refused.kind == OutcomeKind::unavailable);
+  CHECK_THAT(refused.message, Contains("the local clock is 1800 s ahead of the server's"));
+}
+
+TEST_CASE("outcome: a small skew, a missing or bad Date, or a non-4xx answer stay as they were",
+          "[outcome]") {
+  pulse::Outcome close = answer(400);
+  pulse::account_for_clock_skew(close, "Sat, 28 Nov 2026 10:57:29 GMT", kNow);  // 300 s
+  CHECK(close.kind == OutcomeKind::protocol);
+  CHECK_FALSE(close.clock_skew);
+  for (const char* date : {"", "yesterday"}) {
+    pulse::Outcome bad = answer(400);
+    pulse::account_for_clock_skew(bad, std::string_view(date), kNow);
+    CHECK(bad.kind == OutcomeKind::protocol);
+  }
+  pulse::Outcome none = answer(404);
+  pulse::account_for_clock_skew(none, std::nullopt, kNow);
+  CHECK(none.kind == OutcomeKind::protocol);
+  for (long status : {200L, 302L, 503L}) {
+    pulse::Outcome other = answer(status);
+    const OutcomeKind before = other.kind;
+    pulse::account_for_clock_skew(other, "Sat, 28 Nov 2026 11:52:41 GMT", kNow);
+    CHECK(other.kind == before);
+    CHECK_FALSE(other.clock_skew);
+  }
+}

@@ -39,6 +39,7 @@ class FakeClocks : public pulse::Clocks {
  public:
   Duration boottime() const override { return boottime_; }
   Duration monotonic() const override { return monotonic_; }
+  Duration realtime() const override { return boottime_ + 1'795'000'000s; }
 
   void run(Duration elapsed) {
     boottime_ += elapsed;

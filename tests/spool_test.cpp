@@ -142,6 +142,34 @@ TEST_CASE("spool: past max_events the oldest are dropped", "[spool]") {
                                                            "2026-11-28T10:52:24.000Z-e4.json"});
 }
 
+TEST_CASE("spool: a rejected event is renamed aside, kept, and no longer pending", "[spool]") {
+  TempDir dir{"pulse-spool-test"};
+  pulse::Spool spool(dir / "spool", 1000);
+  const auto rejected = event_at("2026-11-28T10:52:21.000Z", "e1");
+  spool.add(rejected);
+  spool.add(event_at("2026-11-28T10:52:22.000Z", "e2"));
+  spool.reject(spool.pending().front(), "server answered 400");
+  CHECK(names(spool.pending()) == std::vector<std::string>{"2026-11-28T10:52:22.000Z-e2.json"});
+  CHECK(pulse::read_file_if_exists(dir / "spool" / "2026-11-28T10:52:21.000Z-e1.json.rejected") ==
+        rejected.payload);
+}
+
+TEST_CASE("spool: rejected events count against max_events, the oldest file dropped first",
+          "[spool]") {
+  TempDir dir{"pulse-spool-test"};
+  pulse::Spool spool(dir / "spool", 3);
+  spool.add(event_at("2026-11-28T10:52:20.000Z", "e0"));
+  spool.add(event_at("2026-11-28T10:52:21.000Z", "e1"));
+  spool.reject(spool.pending().front(), "server answered 400");
+  spool.reject(spool.pending().front(), "server answered 400");
+  spool.add(event_at("2026-11-28T10:52:22.000Z", "e2"));
+  spool.add(event_at("2026-11-28T10:52:23.000Z", "e3"));
+  CHECK(names(spool.pending()) == std::vector<std::string>{"2026-11-28T10:52:22.000Z-e2.json",
+                                                           "2026-11-28T10:52:23.000Z-e3.json"});
+  CHECK_FALSE(fs::exists(dir / "spool" / "2026-11-28T10:52:20.000Z-e0.json.rejected"));
+  CHECK(fs::exists(dir / "spool" / "2026-11-28T10:52:21.000Z-e1.json.rejected"));
+}
+
 TEST_CASE("spool: a corrupt file is moved aside and not returned", "[spool]") {
   TempDir dir{"pulse-spool-test"};
   pulse::Spool spool(dir / "spool", 1000);

@@ -63,8 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // A fixed "now" keeps every run reproducible: 2026-11-28T10:52:29Z.
   const auto now = pulse::Clock::from_time_t(1'795'863'149);
-  const pulse::Outcome outcome =
-      pulse::outcome_for_answer(status, std::string(input), retry_after, now);
+  pulse::Outcome outcome = pulse::outcome_for_answer(status, std::string(input), retry_after, now);
+  // Retry-After's HTTP-date is the Date header's format: the same value
+  // drives the clock-skew rule.
+  pulse::account_for_clock_skew(outcome, retry_after, now);
   if (outcome.message.find_first_of("\r\n") != std::string::npos) std::abort();
   if (outcome.retry_after && *outcome.retry_after < std::chrono::seconds(0)) std::abort();
   return 0;

@@ -93,7 +93,7 @@ class Receiver:
     """
 
     def __init__(self, cert=None, key=None, keys_dir=None, http=False, ca=None,
-                 log=None, port=0, max_skew=None, start_timeout=15):
+                 log=None, port=0, max_skew=None, clock_offset=None, start_timeout=15):
         self.http = http
         self.cert = cert
         self.key = key
@@ -110,6 +110,7 @@ class Receiver:
         self.ca = ca
         self._port_arg = port
         self._max_skew = max_skew
+        self._clock_offset = clock_offset
         self._start_timeout = start_timeout
         self.proc = None
         self.port = None
@@ -126,6 +127,8 @@ class Receiver:
             args += ["--cert", self.cert, "--key", self.key]
         if self._max_skew is not None:
             args += ["--max-skew", str(self._max_skew)]
+        if self._clock_offset is not None:
+            args += ["--clock-offset", str(self._clock_offset)]
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr,
                                      stdin=subprocess.DEVNULL)

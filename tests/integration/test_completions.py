@@ -17,7 +17,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import completion_harness as ch  # noqa: E402
 
-COMMANDS = ["enroll", "inspect", "keygen", "run", "send"]
+COMMANDS = ["enroll", "inspect", "keygen", "run", "send", "status"]
 EVENTS = ["heartbeat", "offline", "online"]
 
 

@@ -511,7 +511,9 @@ class Backoff(DaemonTestCase):
                          headers={"Retry-After": retry_after()})
         daemon = Daemon(self, node)
 
-        records = self.wait_for_events(receiver, 2)
+        # The first heartbeat may come at any point of the first interval
+        # (docs/FLEET.md), so it may follow the ONLINE at once.
+        records = self.wait_for_events(receiver, 2)[:2]
         self.assertEqual([r["status_sent"] for r in records], [503, 200])
         self.assertEqual([event_of(r) for r in records], ["ONLINE", "ONLINE"])
         self.assertEqual(records[0]["idempotency_key"], records[1]["idempotency_key"])
@@ -569,6 +571,9 @@ class Shutdown(DaemonTestCase):
         self.assertIn("ONLINE unavailable: delivery to %s/v1/presence interrupted" % receiver.url,
                       log)
         self.assertIn("no answer within the 2s shutdown budget (heartbeat.shutdown_timeout)", log)
+        # The time-out was the spooled ONLINE's, which the OFFLINE waited behind.
+        self.assertRegex(log, r"OFFLINE unavailable: not sent, behind spooled ONLINE event "
+                              r"\S+\.json: cannot reach .*no answer within the 2s shutdown budget")
         self.assertEqual([e["event"] for _, e in node.spooled_events()], ["ONLINE", "OFFLINE"],
                          "took %.1fs; log:\n%s" % (took, log))
 
@@ -672,7 +677,9 @@ class Signals(DaemonTestCase):
     def test_sighup_applies_a_new_server(self):
         first = self.receiver()
         second = self.receiver()
-        node = self.node(first)
+        # The first heartbeat comes anywhere within one interval of ONLINE:
+        # an hour, so that none reaches the first server before the SIGHUP.
+        node = self.node(first, interval="1h")
         second.add_key(node.key + ".pub")
         daemon = Daemon(self, node)
         self.wait_for_events(first, 1)

@@ -5,6 +5,12 @@
 // Node.js 18+ built-ins only. See README.md.
 //
 //   node receiver.js --cert F --key F [--port 0] [--http] --keys-dir DIR --log FILE
+//                    [--max-skew S] [--clock-offset S]
+//
+// --clock-offset S runs the receiver's clock S seconds ahead (negative: behind)
+// of the machine's, as a server with a wrong clock would: its Date header and
+// its check of a request's `created` (400 when more than --max-skew away) both
+// use that clock.
 
 const fs = require('fs');
 const path = require('path');
@@ -16,12 +22,12 @@ const MAX_BODY = 1024 * 1024;
 
 function usage(msg) {
   if (msg) process.stderr.write(`receiver.js: ${msg}\n`);
-  process.stderr.write('usage: node receiver.js [--cert FILE --key FILE | --http] [--port N] --keys-dir DIR [--log FILE]\n');
+  process.stderr.write('usage: node receiver.js [--cert FILE --key FILE | --http] [--port N] --keys-dir DIR [--log FILE] [--max-skew S] [--clock-offset S]\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { port: 0, http: false, cert: null, key: null, keysDir: null, log: null, maxSkew: 300 };
+  const o = { port: 0, http: false, cert: null, key: null, keysDir: null, log: null, maxSkew: 300, clockOffset: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => { if (i + 1 >= argv.length) usage(`${a} needs a value`); return argv[++i]; };
@@ -33,6 +39,7 @@ function parseArgs(argv) {
       case '--keys-dir': o.keysDir = val(); break;
       case '--log': o.log = val(); break;
       case '--max-skew': o.maxSkew = parseInt(val(), 10); break;
+      case '--clock-offset': o.clockOffset = parseInt(val(), 10); break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -40,6 +47,7 @@ function parseArgs(argv) {
   if (!o.http && (!o.cert || !o.key)) usage('--cert and --key are needed (or --http)');
   if (!o.keysDir) usage('--keys-dir is needed');
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) usage('bad --port');
+  if (!Number.isInteger(o.clockOffset)) usage('bad --clock-offset');
   return o;
 }
 
@@ -85,12 +93,18 @@ function appendRecord(rec) {
 // ---------------------------------------------------------------------------
 // HTTP helpers
 
+// The receiver's own clock: the machine's, moved by --clock-offset.
+function nowMs() {
+  return Date.now() + opts.clockOffset * 1000;
+}
+
 function send(res, status, bodyValue, headers = {}) {
   let body = '';
   if (bodyValue != null) body = typeof bodyValue === 'string' ? bodyValue : JSON.stringify(bodyValue);
   const h = {};
   const lower = Object.keys(headers).map((k) => k.toLowerCase());
   if (!lower.includes('content-type') && body !== '') h['Content-Type'] = 'application/json';
+  if (!lower.includes('date')) h.Date = new Date(nowMs()).toUTCString();
   Object.assign(h, headers);
   if (status === 204 || status === 304 || (status >= 100 && status < 200)) body = '';
   h['Content-Length'] = Buffer.byteLength(body);
@@ -198,7 +212,7 @@ const CONTROL_PATHS = new Set(['/control', '/records', '/reset', '/stats']);
 // Requests
 
 function handle(req, res) {
-  const receivedAt = new Date().toISOString();
+  const receivedAt = new Date(nowMs()).toISOString();
   readBody(req, (body, tooBig) => {
     const p = verify.pathOfTarget(req.url || '/');
     if (CONTROL_PATHS.has(p)) return handleControlPlane(req, res, p, body);
@@ -232,7 +246,7 @@ function handle(req, res) {
     } else {
       const v = verify.verifyRequest(
         { method: req.method, target: req.url, headers, headerCounts, body },
-        { keys: verify.loadKeysDir(opts.keysDir), seenNonces, maxSkew: opts.maxSkew },
+        { keys: verify.loadKeysDir(opts.keysDir), seenNonces, maxSkew: opts.maxSkew, now: Math.floor(nowMs() / 1000) },
       );
       rec.verified = v.ok;
       rec.error = v.error;
