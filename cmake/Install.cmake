@@ -65,6 +65,17 @@ install(FILES packaging/tmpfiles.d/pharos-pulse.conf
 
 install(FILES examples/pulse.toml DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
+# The static build links third-party libraries in: their licences and where
+# their sources are (BUILD_DIR/THIRD-PARTY-LICENSES, written by
+# scripts/build-static.sh and passed on by it and by scripts/release.sh).
+set(PULSE_THIRD_PARTY_LICENSES "" CACHE FILEPATH
+  "Licences of the libraries linked into a static build (set by scripts/build-static.sh)")
+if(PULSE_THIRD_PARTY_LICENSES)
+  install(FILES ${PULSE_THIRD_PARTY_LICENSES} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+elseif(PULSE_STATIC)
+  message(FATAL_ERROR "PULSE_STATIC=ON needs -DPULSE_THIRD_PARTY_LICENSES=<file>: "
+    "run scripts/build-static.sh, which writes it")
+endif()
 
 # The service's environment file, all comments: Debian's place for it (the
 # rpm moves it to /etc/sysconfig, packaging/rpm/pharos-pulse.spec). Only when
@@ -95,12 +106,6 @@ if(PULSE_GZIP AND Python3_Interpreter_FOUND)
     VERBATIM)
   add_custom_target(pulse_changelogs ALL DEPENDS ${changelogs})
   install(FILES ${changelogs} DESTINATION ${CMAKE_INSTALL_DOCDIR})
-endif()
-# The licences of what the static binary links in (scripts/release.sh passes
-# BUILD_DIR/THIRD-PARTY-LICENSES).
-set(PULSE_THIRD_PARTY_LICENSES "" CACHE FILEPATH "Licences of the libraries linked in")
-if(PULSE_THIRD_PARTY_LICENSES)
-  install(FILES ${PULSE_THIRD_PARTY_LICENSES} DESTINATION ${CMAKE_INSTALL_DOCDIR})
 endif()
 if(PULSE_STATIC)
   install(FILES packaging/deb/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides

@@ -1,10 +1,10 @@
 # Dependencies of the fully static pharos-pulse (PULSE_STATIC=ON).
 #
-# Defines the INTERFACE target pulse_deps: the static libcurl that
-# scripts/build-static.sh builds from Debian's curl source package into
-# PULSE_CURL_PREFIX, and Debian's static archives of libsodium, OpenSSL,
-# c-ares and zlib. Only lib*.a files are accepted, so a shared library can
-# never slip into the link.
+# Defines the INTERFACE target pulse_deps: the static wolfSSL and libcurl that
+# scripts/build-static.sh builds from Debian's wolfssl and curl source
+# packages into PULSE_WOLFSSL_PREFIX and PULSE_CURL_PREFIX, and Debian's
+# static archives of libsodium, c-ares and zlib. Only lib*.a files are
+# accepted, so a shared library can never slip into the link.
 
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   message(WARNING "PULSE_STATIC is only tested on x86_64 Linux (this is ${CMAKE_SYSTEM_PROCESSOR})")
@@ -21,7 +21,15 @@ if(NOT PULSE_CURL_PREFIX)
     "Run scripts/build-static.sh [BUILD_DIR], which builds libcurl from Debian's curl "
     "source package into BUILD_DIR/deps/curl-prefix and passes it here.")
 endif()
+set(PULSE_WOLFSSL_PREFIX "" CACHE PATH
+  "Prefix of the static wolfSSL built by scripts/build-static.sh (BUILD_DIR/deps/wolfssl-prefix)")
+if(NOT PULSE_WOLFSSL_PREFIX)
+  message(FATAL_ERROR "PULSE_STATIC=ON needs -DPULSE_WOLFSSL_PREFIX=<prefix of a static wolfSSL>: "
+    "run scripts/build-static.sh [BUILD_DIR].")
+endif()
 get_filename_component(PULSE_CURL_PREFIX "${PULSE_CURL_PREFIX}" ABSOLUTE BASE_DIR "${CMAKE_BINARY_DIR}")
+get_filename_component(PULSE_WOLFSSL_PREFIX "${PULSE_WOLFSSL_PREFIX}" ABSOLUTE
+  BASE_DIR "${CMAKE_BINARY_DIR}")
 if(NOT EXISTS "${PULSE_CURL_PREFIX}/lib/libcurl.a" OR NOT EXISTS "${PULSE_CURL_PREFIX}/include/curl/curl.h")
   message(FATAL_ERROR "PULSE_CURL_PREFIX=${PULSE_CURL_PREFIX} holds no lib/libcurl.a and "
     "include/curl/curl.h: run scripts/build-static.sh to build it.")
@@ -32,8 +40,10 @@ find_library(PULSE_CURL_LIBRARY NAMES libcurl.a PATHS "${PULSE_CURL_PREFIX}/lib"
   NO_DEFAULT_PATH NO_CACHE REQUIRED)
 find_path(PULSE_CURL_INCLUDE_DIR NAMES curl/curl.h PATHS "${PULSE_CURL_PREFIX}/include"
   NO_DEFAULT_PATH NO_CACHE REQUIRED)
+find_library(PULSE_WOLFSSL_LIBRARY NAMES libwolfssl.a PATHS "${PULSE_WOLFSSL_PREFIX}/lib"
+  NO_DEFAULT_PATH NO_CACHE REQUIRED)
 
-foreach(_lib IN ITEMS sodium ssl crypto cares z)
+foreach(_lib IN ITEMS sodium cares z)
   string(TOUPPER "${_lib}" _LIB)
   find_library(PULSE_${_LIB}_STATIC_LIBRARY NAMES lib${_lib}.a REQUIRED)
 endforeach()
@@ -41,7 +51,7 @@ set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
 
 # Imported targets, so that the link line keeps each archive ahead of the
-# archives it needs: curl -> ssl -> crypto -> z/cares/pthread/dl.
+# archives it needs: curl -> wolfssl/cares/z -> pthread/libm.
 function(_pulse_static_import name location)
   add_library(pulse_static::${name} STATIC IMPORTED)
   set_target_properties(pulse_static::${name} PROPERTIES
@@ -49,18 +59,15 @@ function(_pulse_static_import name location)
 endfunction()
 _pulse_static_import(z "${PULSE_Z_STATIC_LIBRARY}")
 _pulse_static_import(cares "${PULSE_CARES_STATIC_LIBRARY}")
-_pulse_static_import(crypto "${PULSE_CRYPTO_STATIC_LIBRARY}")
-set_target_properties(pulse_static::crypto PROPERTIES
-  INTERFACE_LINK_LIBRARIES "Threads::Threads;${CMAKE_DL_LIBS}")
-_pulse_static_import(ssl "${PULSE_SSL_STATIC_LIBRARY}")
-set_target_properties(pulse_static::ssl PROPERTIES INTERFACE_LINK_LIBRARIES pulse_static::crypto)
+_pulse_static_import(wolfssl "${PULSE_WOLFSSL_LIBRARY}")
+set_target_properties(pulse_static::wolfssl PROPERTIES INTERFACE_LINK_LIBRARIES "Threads::Threads;m")
 _pulse_static_import(sodium "${PULSE_SODIUM_STATIC_LIBRARY}")
 set_target_properties(pulse_static::sodium PROPERTIES INTERFACE_LINK_LIBRARIES Threads::Threads)
 _pulse_static_import(curl "${PULSE_CURL_LIBRARY}")
 set_target_properties(pulse_static::curl PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${PULSE_CURL_INCLUDE_DIR}"
   INTERFACE_COMPILE_DEFINITIONS CURL_STATICLIB
-  INTERFACE_LINK_LIBRARIES "pulse_static::ssl;pulse_static::crypto;pulse_static::cares;pulse_static::z;Threads::Threads")
+  INTERFACE_LINK_LIBRARIES "pulse_static::wolfssl;pulse_static::cares;pulse_static::z;Threads::Threads")
 
 add_library(pulse_deps INTERFACE)
 target_link_libraries(pulse_deps INTERFACE pulse_static::curl pulse_static::sodium)
@@ -68,16 +75,14 @@ target_link_libraries(pulse_deps INTERFACE pulse_static::curl pulse_static::sodi
 # they also keep any other executable linking pulse_deps (the tests) free of
 # a run-time dependency on libstdc++.so/libgcc_s.so.
 target_link_options(pulse_deps INTERFACE -static-libstdc++ -static-libgcc)
-# Drops the unused sections of the archives (mostly OpenSSL's): ~6% smaller.
+# Drops the unused sections of the archives (wolfSSL and libcurl are built
+# with -ffunction-sections -fdata-sections for it).
 target_link_options(pulse_deps INTERFACE LINKER:--gc-sections)
 
 # Link warnings that remain, all on code paths pharos-pulse never takes:
-#   libcrypto.a dso_dlfcn.o   dlopen         - loading engines/providers; no
-#                                              openssl.cnf is read (curl was
-#                                              built with
-#                                              --disable-openssl-auto-load-config)
-#   libcrypto.a bio_addr.o    getaddrinfo    - BIO_lookup; curl resolves with
-#   libcrypto.a bio_sock.o    gethostbyname    c-ares, never through BIO
+#   libwolfssl.a wolfio.o     getaddrinfo    - wolfSSL's own connect, for OCSP
+#                                              and CRL fetching; libcurl makes
+#                                              the connections
 #   libcares.a  ares_getaddrinfo  getservbyname - only for a non-numeric
 #                                              service; curl passes the port
 #                                              with ARES_AI_NUMERICSERV
@@ -87,5 +92,5 @@ target_link_options(pulse_deps INTERFACE LINKER:--gc-sections)
 # (getpwuid) or NTLM-winbind code.
 
 message(STATUS "Static build: libcurl from ${PULSE_CURL_PREFIX}; "
-  "${PULSE_SODIUM_STATIC_LIBRARY}, ${PULSE_SSL_STATIC_LIBRARY}, ${PULSE_CRYPTO_STATIC_LIBRARY}, "
+  "${PULSE_WOLFSSL_LIBRARY}, ${PULSE_SODIUM_STATIC_LIBRARY}, "
   "${PULSE_CARES_STATIC_LIBRARY}, ${PULSE_Z_STATIC_LIBRARY}")

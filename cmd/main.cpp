@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "failure.h"
 #include "log.h"
+#include "version_report.h"
 
 namespace {
 
@@ -27,12 +28,19 @@ int finish(ExitCode code) {
 int main(int argc, char** argv) {
   CLI::App app{"pharos-pulse: signed presence (ONLINE, HEARTBEAT, OFFLINE) for a Pharos server",
                "pharos-pulse"};
-  app.set_version_flag("--version", "pharos-pulse " PULSE_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
 
   pulse::cmd::GlobalOptions globals;
   pulse::cmd::register_global_options(app, globals);
+  // After --verbose, so that its value is known when --version is handled.
+  app.set_version_flag(
+      "--version",
+      [&globals] {
+        return globals.verbose > 0 ? pulse::cmd::version_report()
+                                   : std::string("pharos-pulse " PULSE_VERSION);
+      },
+      "Print the version and exit; with --verbose, the build and its libraries");
 
   const std::vector<pulse::cmd::Subcommand> subcommands{
       pulse::cmd::register_keygen(app, globals),

@@ -35,7 +35,10 @@ std::string transport_failure_hint(CURLcode code, const TransportSettings& setti
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
       return "the server's public key does not match server.pinned_pubkey / --pin";
     case CURLE_SSL_CONNECT_ERROR:
-      return "the TLS handshake failed; check server.url and " + trust;
+      // wolfSSL ends here for most certificate failures (an expired one,
+      // a bad signature), OpenSSL for protocol ones.
+      return "the TLS handshake failed: the server's certificate is expired or not trusted by " +
+             trust + ", or the server speaks no TLS 1.2 or 1.3; check server.url";
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
       return "check server.url and that the server is up";

@@ -8,26 +8,34 @@
 #   CMAKE_ARGS  passed to the cmake configure step, e.g. -DPULSE_WERROR=ON.
 #
 # Steps:
-#  1. Fetch curl's Debian source package, pinned to $CURL_DEB_VERSION, with
-#     `apt-get source` through a private apt configuration (its own
-#     sources.list with deb-src lines, lists and cache under
-#     BUILD_DIR/deps/apt): the system's package lists are not touched.
-#  2. dpkg-source -x applies Debian's patches (security fixes included); revert
-#     the flavour patches 99_nss and 90_gnutls (they only rename the library),
-#     autoreconf as Debian does, configure a minimal static libcurl (HTTP and
-#     HTTPS, OpenSSL, zlib, c-ares, proxies) with dpkg-buildflags' hardening
-#     flags, and install it into BUILD_DIR/deps/curl-prefix.
-#  3. cmake -DPULSE_STATIC=ON -DPULSE_CURL_PREFIX=BUILD_DIR/deps/curl-prefix,
-#     build, and check that BUILD_DIR/pharos-pulse is not a dynamic executable.
+#  1. Fetch the Debian source packages of wolfssl and curl, each the newest
+#     revision bookworm and bookworm-security offer, with `apt-get source`
+#     through a private apt configuration (its own sources.list with deb-src
+#     lines, lists and cache under BUILD_DIR/deps/apt): the system's package
+#     lists are not touched.
+#  2. dpkg-source -x applies Debian's patches (security fixes included);
+#     build a static wolfSSL (scripts/lib/wolfssl.sh) into
+#     BUILD_DIR/deps/wolfssl-prefix. For curl, revert the flavour patches
+#     99_nss and 90_gnutls (they only rename the library), autoreconf as
+#     Debian does, configure a minimal static libcurl (HTTP and HTTPS,
+#     wolfSSL, zlib, c-ares, proxies), and install it into
+#     BUILD_DIR/deps/curl-prefix. Both with dpkg-buildflags' hardening flags.
+#  3. Write BUILD_DIR/THIRD-PARTY-LICENSES: the copyright and licence texts of
+#     every library linked in, with the Debian source package and version of
+#     each (installed next to the binary, and into the .deb).
+#  4. cmake -DPULSE_STATIC=ON with both prefixes, build, and check that
+#     BUILD_DIR/pharos-pulse is not a dynamic executable.
 #
-# Idempotent: the downloaded source is kept in BUILD_DIR/deps/src and the
-# curl prefix is reused as long as its recipe (version, configure options,
+# Idempotent: the downloaded sources are kept in BUILD_DIR/deps/src and each
+# prefix is reused as long as its recipe (Debian revision, configure options,
 # flags, compiler and library versions) is unchanged; a second run only
-# re-runs the (incremental) cmake build.
+# re-runs the (incremental) cmake build. A new Debian revision (the package
+# lists are refreshed once a day) rebuilds what it changes.
 #
 # Environment:
+#   WOLFSSL_DEB_VERSION     Debian version of the wolfssl source package
 #   CURL_DEB_VERSION        Debian version of the curl source package
-#                           (default 7.88.1-10+deb12u15)
+#                           (default for both: the newest the archive offers)
 #   DEBIAN_MIRROR           default http://deb.debian.org/debian
 #   DEBIAN_SECURITY_MIRROR  default http://deb.debian.org/debian-security
 #   DEBIAN_SUITE            default bookworm
@@ -48,8 +56,6 @@ if (($# > 0)) && [[ $1 != -* ]]; then
 fi
 CMAKE_ARGS=("$@")
 
-CURL_DEB_VERSION=${CURL_DEB_VERSION:-7.88.1-10+deb12u15}
-CURL_UPSTREAM_VERSION=${CURL_DEB_VERSION%-*}
 JOBS=${JOBS:-$(nproc)}
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -62,7 +68,7 @@ for tool in apt-get dpkg-source dpkg-buildflags autoreconf libtoolize automake \
             make cc c++ cmake pkg-config patch ldd readelf flock; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
-for a in libssl.a libcrypto.a libz.a libcares.a libsodium.a; do
+for a in libz.a libcares.a libsodium.a; do
   [[ -e /usr/lib/x86_64-linux-gnu/$a ]] || missing+=("$a")
 done
 ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh"
@@ -71,6 +77,7 @@ mkdir -p "$BUILD_DIR"
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 DEPS=$BUILD_DIR/deps
 PREFIX=$DEPS/curl-prefix
+WOLFSSL_PREFIX=$DEPS/wolfssl-prefix
 mkdir -p "$DEPS"
 
 # One build at a time per build tree.
@@ -81,6 +88,14 @@ T0=$SECONDS
 declare -A TIMES=()
 # shellcheck source=lib/debian-source.sh
 . "$REPO/scripts/lib/debian-source.sh"
+# shellcheck source=lib/wolfssl.sh
+. "$REPO/scripts/lib/wolfssl.sh"
+
+WOLFSSL_DEB_VERSION=${WOLFSSL_DEB_VERSION:-$(debian_source_newest "$DEPS" wolfssl)}
+CURL_DEB_VERSION=${CURL_DEB_VERSION:-$(debian_source_newest "$DEPS" curl)}
+CURL_UPSTREAM_VERSION=${CURL_DEB_VERSION%-*}
+WOLFSSL_UPSTREAM_VERSION=${WOLFSSL_DEB_VERSION%-*}
+log "Debian sources: wolfssl $WOLFSSL_DEB_VERSION, curl $CURL_DEB_VERSION"
 
 # --- The recipe of the curl prefix -------------------------------------------
 # Everything off but HTTP(S) and what an agent behind a proxy needs.
@@ -88,9 +103,8 @@ declare -A TIMES=()
 . "$REPO/scripts/lib/curl-features.sh"
 CURL_CONFIGURE_ARGS=(
   "${CURL_HTTP_ONLY_ARGS[@]}"
-  --with-openssl --with-zlib
+  --with-wolfssl="$WOLFSSL_PREFIX" --with-zlib
   --enable-ares --disable-threaded-resolver
-  --disable-openssl-auto-load-config
   # Debian's bundle is compiled in; no CA directory, since a missing
   # --with-ca-path directory makes every HTTPS transfer fail on distributions
   # that lack it. pharos-pulse picks another bundle at run time when this one
@@ -99,37 +113,105 @@ CURL_CONFIGURE_ARGS=(
   --without-ca-path --without-ca-fallback
 )
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+# Each function and object in its own section, so that the final link's
+# --gc-sections drops what pharos-pulse never calls.
+SECTION_FLAGS="-ffunction-sections -fdata-sections"
 
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo none; }
-recipe() {
-  printf 'curl %s\n' "$CURL_DEB_VERSION"
-  printf 'revert 99_nss.patch 90_gnutls.patch; autoreconf -fi\n'
-  printf 'configure %s\n' "${CURL_CONFIGURE_ARGS[*]}"
-  printf 'dpkg-buildflags %s\n' "$(DEB_BUILD_MAINT_OPTIONS=$DEB_BUILD_MAINT_OPTIONS \
-    dpkg-buildflags --get CFLAGS | sed 's/-ffile-prefix-map=[^ ]*//')"
+toolchain_recipe() {
+  printf 'dpkg-buildflags %s %s\n' "$(DEB_BUILD_MAINT_OPTIONS=$DEB_BUILD_MAINT_OPTIONS \
+    dpkg-buildflags --get CFLAGS | sed 's/-ffile-prefix-map=[^ ]*//')" "$SECTION_FLAGS"
   printf 'cc %s\n' "$(cc -dumpfullversion) $(cc -dumpmachine)"
-  for p in libssl-dev libc-ares-dev zlib1g-dev libc6-dev autoconf automake libtool dpkg-dev; do
+  for p in libc6-dev autoconf automake libtool dpkg-dev; do
     printf '%s %s\n' "$p" "$(pkg_version "$p")"
   done
 }
-RECIPE=$(recipe)
+WOLFSSL_RECIPE=$(
+  printf 'wolfssl %s\n' "$WOLFSSL_DEB_VERSION"
+  printf 'configure %s\n' "${WOLFSSL_CONFIGURE_ARGS[*]}"
+  toolchain_recipe
+)
+RECIPE=$(
+  printf 'curl %s\n' "$CURL_DEB_VERSION"
+  printf 'revert 99_nss.patch 90_gnutls.patch; autoreconf -fi\n'
+  printf 'configure %s\n' "${CURL_CONFIGURE_ARGS[*]}"
+  toolchain_recipe
+  for p in libc-ares-dev zlib1g-dev; do
+    printf '%s %s\n' "$p" "$(pkg_version "$p")"
+  done
+  printf '%s\n' "$WOLFSSL_RECIPE"
+)
 
-# --- 1. Fetch curl's Debian source ---------------------------------------------
-fetch_curl_source() {
-  local t=$SECONDS
-  debian_source_fetch "$DEPS" curl "$CURL_DEB_VERSION"
-  TIMES[fetch]=$((SECONDS - t))
+# Compiler flags of both libraries, for a configure run in the source tree
+# (so that -ffile-prefix-map maps it to ".").
+export_build_flags() {
+  CFLAGS="$(dpkg-buildflags --get CFLAGS) $SECTION_FLAGS"
+  CPPFLAGS=$(dpkg-buildflags --get CPPFLAGS)
+  LDFLAGS=$(dpkg-buildflags --get LDFLAGS)
+  export CFLAGS CPPFLAGS LDFLAGS
 }
 
-# --- 2. Build and install the static libcurl -----------------------------------
+# Installs a finished staging prefix: the recipe is the last thing written,
+# so an interrupted build leaves no prefix that looks complete.
+install_prefix() {
+  local stage=$1 prefix=$2 recipe=$3
+  printf '%s\n' "$recipe" >"$stage/.recipe"
+  rm -rf "$prefix"
+  mv "$stage" "$prefix"
+}
+
+# --- 1 and 2. Fetch, build and install the static wolfSSL ----------------------
+build_wolfssl() {
+  if [[ -e $WOLFSSL_PREFIX/lib/libwolfssl.a && -e $WOLFSSL_PREFIX/.recipe ]] \
+    && [[ $(<"$WOLFSSL_PREFIX/.recipe") == "$WOLFSSL_RECIPE" ]]; then
+    log "wolfSSL prefix up to date: $WOLFSSL_PREFIX"
+    return
+  fi
+  local t=$SECONDS
+  debian_source_fetch "$DEPS" wolfssl "$WOLFSSL_DEB_VERSION"
+  local work=$DEPS/wolfssl-build blog=$DEPS/wolfssl-build.log
+  local srcdir=$work/wolfssl-$WOLFSSL_UPSTREAM_VERSION
+  rm -rf "$work" "$DEPS/wolfssl-stage"
+  mkdir -p "$work"
+  : >"$blog"
+  log "building wolfSSL in $work (log: $blog)"
+  trap 'echo "--- last lines of $blog:" >&2; tail -n 40 "$blog" >&2' ERR
+  debian_source_unpack "$DSC" "$srcdir" "$blog"
+  (
+    export_build_flags
+    # Installed under its final prefix (which curl's configure records), then
+    # moved into place.
+    wolfssl_build "$srcdir" "$WOLFSSL_PREFIX.stage" "$blog"
+  )
+  trap - ERR
+  save_licence wolfssl "$WOLFSSL_DEB_VERSION" "$srcdir" "$WOLFSSL_PREFIX.stage" COPYING
+  install_prefix "$WOLFSSL_PREFIX.stage" "$WOLFSSL_PREFIX" "$WOLFSSL_RECIPE"
+  sed -i "s|$WOLFSSL_PREFIX.stage|$WOLFSSL_PREFIX|g" "$WOLFSSL_PREFIX/lib/pkgconfig/wolfssl.pc"
+  rm -rf "$work"
+  TIMES[wolfssl]=$((SECONDS - t))
+  log "wolfSSL installed in $WOLFSSL_PREFIX ($((SECONDS - t)) s)"
+}
+
+# Keeps a built library's Debian copyright file and upstream licence text in
+# its prefix (share/licenses/PACKAGE), with the source package's version.
+save_licence() {
+  local package=$1 version=$2 srcdir=$3 prefix=$4 licence=$5
+  local dir=$prefix/share/licenses/$package
+  mkdir -p "$dir"
+  printf '%s %s\n' "$package" "$version" >"$dir/source"
+  cp "$srcdir/debian/copyright" "$dir/copyright"
+  cp "$srcdir/$licence" "$dir/licence"
+}
+
+# --- 1 and 2. Fetch, build and install the static libcurl -----------------------
 build_curl() {
   if [[ -e $PREFIX/lib/libcurl.a && -e $PREFIX/.recipe ]] && [[ $(<"$PREFIX/.recipe") == "$RECIPE" ]]; then
     log "curl prefix up to date: $PREFIX"
     return
   fi
   [[ -e $PREFIX ]] && log "curl prefix missing or built with another recipe: rebuilding"
-  fetch_curl_source
   local t=$SECONDS
+  debian_source_fetch "$DEPS" curl "$CURL_DEB_VERSION"
   local work=$DEPS/curl-build
   local srcdir=$work/curl-$CURL_UPSTREAM_VERSION
   rm -rf "$work" "$DEPS/stage"
@@ -153,12 +235,9 @@ build_curl() {
   log "configure"
   (
     cd "$srcdir"
-    # Run in the source tree so that -ffile-prefix-map maps it to ".".
-    CFLAGS=$(dpkg-buildflags --get CFLAGS)
-    CPPFLAGS=$(dpkg-buildflags --get CPPFLAGS)
-    LDFLAGS=$(dpkg-buildflags --get LDFLAGS)
-    export CFLAGS CPPFLAGS LDFLAGS
-    ./configure --prefix="$PREFIX" --libdir="$PREFIX/lib" "${CURL_CONFIGURE_ARGS[@]}"
+    export_build_flags
+    # wolfSSL's DH code calls pow() and log(); its wolfssl.pc does not say so.
+    LIBS=-lm ./configure --prefix="$PREFIX" --libdir="$PREFIX/lib" "${CURL_CONFIGURE_ARGS[@]}"
   ) >>"$blog" 2>&1
   log "make -j$JOBS (the library only)"
   {
@@ -169,26 +248,70 @@ build_curl() {
   } >>"$blog" 2>&1
   trap - ERR
   rm -f "$DEPS/stage$PREFIX"/lib/*.la
-  # The check of the recipe is the last thing written: an interrupted build
-  # leaves no prefix that looks complete.
-  printf '%s\n' "$RECIPE" >"$DEPS/stage$PREFIX/.recipe"
-  rm -rf "$PREFIX"
-  mv "$DEPS/stage$PREFIX" "$PREFIX"
+  save_licence curl "$CURL_DEB_VERSION" "$srcdir" "$DEPS/stage$PREFIX" COPYING
+  install_prefix "$DEPS/stage$PREFIX" "$PREFIX" "$RECIPE"
   rm -rf "$DEPS/stage" "$work"
   TIMES[curl]=$((SECONDS - t))
   log "libcurl installed in $PREFIX ($((SECONDS - t)) s)"
 }
 
+build_wolfssl
 build_curl
-log "libcurl $("$PREFIX/bin/curl-config" --version | cut -d' ' -f2) (Debian $CURL_DEB_VERSION)," \
+log "libcurl $("$PREFIX/bin/curl-config" --version | cut -d' ' -f2) (Debian $CURL_DEB_VERSION) on wolfSSL $WOLFSSL_UPSTREAM_VERSION," \
   "protocols: $("$PREFIX/bin/curl-config" --protocols | tr '\n' ' ')"
 log "features: $("$PREFIX/bin/curl-config" --features | tr '\n' ' ')"
 log "compiled-in CA bundle: $("$PREFIX/bin/curl-config" --ca)"
 
-# --- 3. Build pharos-pulse -------------------------------------------------------
+# --- 3. The licences of what is linked in ---------------------------------------
+# Debian's binary packages whose static archives or headers end up in the
+# binary, beside wolfSSL and libcurl built above.
+LINKED_PACKAGES=(libsodium-dev libc-ares-dev zlib1g-dev libc6-dev libstdc++-12-dev
+                 nlohmann-json3-dev libtomlplusplus-dev libcli11-dev)
+LICENCES=$BUILD_DIR/THIRD-PARTY-LICENSES
+write_licences() {
+  local rule p dir
+  rule=$(printf '=%.0s' {1..78})
+  echo "Third-party software in this static pharos-pulse binary"
+  echo
+  echo "Each part below is built from a Debian 12 (bookworm) source package, at the"
+  echo "version given: 'apt-get source PACKAGE=VERSION' fetches it, or"
+  echo "https://snapshot.debian.org/package/PACKAGE/VERSION/. wolfSSL is under"
+  echo "GPL-2.0-or-later, combined with pharos-pulse's AGPL-3.0-or-later as GPLv3."
+  echo
+  for p in wolfssl curl; do
+    dir=$([[ $p == curl ]] && echo "$PREFIX" || echo "$WOLFSSL_PREFIX")/share/licenses/$p
+    printf '%s\n%s (Debian source package %s)\n%s\n\n' "$rule" "$p" "$(<"$dir/source")" "$rule"
+    cat "$dir/copyright"
+    printf '\n--- %s: upstream licence text\n\n' "$p"
+    cat "$dir/licence"
+    echo
+  done
+  for p in "${LINKED_PACKAGES[@]}"; do
+    printf '%s\n%s (Debian source package %s)\n%s\n\n' "$rule" "$p" \
+      "$(dpkg-query -W -f='${source:Package} ${source:Version}' "$p")" "$rule"
+    cat "/usr/share/doc/$p/copyright"
+    echo
+  done
+  # Licences the copyright files above name but only refer to.
+  for p in LGPL-2.1 GPL-3; do
+    printf '%s\n%s (/usr/share/common-licenses/%s)\n%s\n\n' "$rule" "$p" "$p" "$rule"
+    cat "/usr/share/common-licenses/$p"
+    echo
+  done
+}
+write_licences >"$LICENCES.tmp"
+mv "$LICENCES.tmp" "$LICENCES"
+DEPENDENCY_SOURCES="wolfssl $WOLFSSL_DEB_VERSION, curl $CURL_DEB_VERSION"
+for p in libsodium-dev libc-ares-dev zlib1g-dev; do
+  DEPENDENCY_SOURCES+=", $(dpkg-query -W -f='${source:Package} ${source:Version}' "$p")"
+done
+
+# --- 4. Build pharos-pulse -------------------------------------------------------
 t=$SECONDS
 log "cmake configure: $BUILD_DIR"
-cmake -S "$REPO" -B "$BUILD_DIR" -DPULSE_STATIC=ON -DPULSE_CURL_PREFIX="$PREFIX" "${CMAKE_ARGS[@]}" >&2
+cmake -S "$REPO" -B "$BUILD_DIR" -DPULSE_STATIC=ON -DPULSE_CURL_PREFIX="$PREFIX" \
+  -DPULSE_WOLFSSL_PREFIX="$WOLFSSL_PREFIX" -DPULSE_THIRD_PARTY_LICENSES="$LICENCES" \
+  -DPULSE_DEPENDENCY_SOURCES="Debian $DEPENDENCY_SOURCES" "${CMAKE_ARGS[@]}" >&2
 log "cmake build -j$JOBS"
 cmake --build "$BUILD_DIR" -j "$JOBS" >&2
 TIMES[pharos-pulse]=$((SECONDS - t))
@@ -214,8 +337,10 @@ TIMES[total]=$((SECONDS - T0))
   echo "binary: $BIN"
   echo "ldd: $(tr -s ' \t' ' ' <<<"$ldd_out" | sed 's/^ //')"
   echo "size: $size bytes ($((size / 1024)) KiB), $stripped bytes ($((stripped / 1024)) KiB) stripped"
+  echo "wolfSSL: Debian $WOLFSSL_DEB_VERSION, prefix $WOLFSSL_PREFIX"
   echo "curl: Debian $CURL_DEB_VERSION, prefix $PREFIX"
-  for k in fetch curl pharos-pulse total; do
+  echo "licences: $LICENCES"
+  for k in wolfssl curl pharos-pulse total; do
     [[ -n ${TIMES[$k]:-} ]] && echo "time $k: ${TIMES[$k]} s"
   done
 } | tee "$BUILD_DIR/build-static.txt"

@@ -8,8 +8,9 @@
 #   CMAKE_ARGS  passed to the cmake configure step, e.g. -DPULSE_WERROR=ON.
 #
 # Steps:
-#  1. Fetch the Debian source packages of libsodium and curl (pinned versions)
-#     through a private apt configuration, as scripts/build-static.sh does.
+#  1. Fetch the Debian source packages of libsodium and curl (the newest
+#     revisions bookworm and bookworm-security offer) through a private apt
+#     configuration, as scripts/build-static.sh does.
 #  2. Cross-build both as static libraries into BUILD_DIR/deps/prefix:
 #     libsodium after `autoreconf -fi`; curl with Debian's flavour patches
 #     99_nss and 90_gnutls reverted, HTTP and HTTPS only, TLS through Windows'
@@ -21,8 +22,9 @@
 # only when its recipe (version, configure options, compiler) changes.
 #
 # Environment:
-#   SODIUM_DEB_VERSION   Debian version of libsodium's source (default 1.0.18-1+deb12u1)
-#   CURL_DEB_VERSION     Debian version of curl's source (default 7.88.1-10+deb12u15)
+#   SODIUM_DEB_VERSION   Debian version of libsodium's source
+#   CURL_DEB_VERSION     Debian version of curl's source
+#                        (default for both: the newest the archive offers)
 #   DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, DEBIAN_SUITE   as for build-static.sh
 #   JOBS                 parallel jobs (default: nproc)
 #
@@ -41,8 +43,6 @@ if (($# > 0)) && [[ $1 != -* ]]; then
 fi
 CMAKE_ARGS=("$@")
 
-SODIUM_DEB_VERSION=${SODIUM_DEB_VERSION:-1.0.18-1+deb12u1}
-CURL_DEB_VERSION=${CURL_DEB_VERSION:-7.88.1-10+deb12u15}
 JOBS=${JOBS:-$(nproc)}
 HOST=x86_64-w64-mingw32
 # The POSIX thread model: the win32 one has no std::mutex or std::thread.
@@ -79,6 +79,10 @@ declare -A TIMES=()
 . "$REPO/scripts/lib/debian-source.sh"
 # shellcheck source=lib/curl-features.sh
 . "$REPO/scripts/lib/curl-features.sh"
+
+SODIUM_DEB_VERSION=${SODIUM_DEB_VERSION:-$(debian_source_newest "$DEPS" libsodium)}
+CURL_DEB_VERSION=${CURL_DEB_VERSION:-$(debian_source_newest "$DEPS" curl)}
+log "Debian sources: libsodium $SODIUM_DEB_VERSION, curl $CURL_DEB_VERSION"
 
 SODIUM_CONFIGURE_ARGS=(
   --host=$HOST --disable-shared --enable-static --disable-dependency-tracking
@@ -159,7 +163,9 @@ rm -f "$PREFIX"/lib/*.la
 t=$SECONDS
 log "cmake configure: $BUILD_DIR"
 cmake -S "$REPO" -B "$BUILD_DIR" -DCMAKE_TOOLCHAIN_FILE="$REPO/cmake/mingw-w64.cmake" \
-  -DPULSE_WINDOWS_PREFIX="$PREFIX" -DPULSE_TESTS=OFF "${CMAKE_ARGS[@]}" >&2
+  -DPULSE_WINDOWS_PREFIX="$PREFIX" \
+  -DPULSE_DEPENDENCY_SOURCES="Debian libsodium $SODIUM_DEB_VERSION, curl $CURL_DEB_VERSION" \
+  -DPULSE_TESTS=OFF "${CMAKE_ARGS[@]}" >&2
 log "cmake build -j$JOBS"
 cmake --build "$BUILD_DIR" -j "$JOBS" >&2
 TIMES[pharos-pulse]=$((SECONDS - t))

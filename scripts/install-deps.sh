@@ -24,11 +24,11 @@ packages=(
   # static binary is made of (scripts/build-static.sh).
   build-essential cmake pkg-config
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
-  libsodium-dev libc-ares-dev libssl-dev zlib1g-dev
-  # curl for the static binary comes from Debian's source package: `apt-get
-  # source`, `dpkg-source -x` and `dpkg-buildflags`, the keyring its private
-  # apt configuration trusts, and `autoreconf` (Debian's patches touch
-  # configure.ac and Makefile.am; Debian's own build runs ./buildconf too).
+  libsodium-dev libc-ares-dev zlib1g-dev
+  # wolfSSL and curl for the static binary come from Debian's source packages:
+  # `apt-get source`, `dpkg-source -x` and `dpkg-buildflags`, the keyring its
+  # private apt configuration trusts, and `autoreconf` (Debian's patches touch
+  # configure.ac and Makefile.am; Debian's own builds run it too).
   dpkg-dev debian-archive-keyring autoconf automake libtool
   # Demo and tests (scripts/demo.sh, scripts/test.sh): unit tests, the
   # Node.js HTTPS receiver with certificates made by openssl, ssh-keygen for

@@ -1,13 +1,17 @@
 # Fetch and unpack Debian source packages through a private apt configuration.
 # Sourced by scripts/build-static.sh and scripts/build-windows.sh.
 #
+#   debian_source_newest DEPS PACKAGE           # prints the newest revision offered
 #   debian_source_fetch DEPS PACKAGE VERSION    # sets DSC to the .dsc path
 #   debian_source_unpack DSC DIR LOG            # dpkg-source -x: Debian's patches applied
 #   debian_source_revert_patches DIR LOG PATCH...  # un-apply patches, last applied first
 #
 # apt-get runs with its own sources.list (deb-src lines only), lists and cache
 # under DEPS/apt, so the system's package lists are never touched. Downloads
-# are kept in DEPS/src and fetched once per PACKAGE=VERSION.
+# are kept in DEPS/src and fetched once per PACKAGE=VERSION. No revision is
+# pinned: a security update removes the previous one from the archive, so the
+# builds take the newest one bookworm and bookworm-security offer (the lists
+# are refreshed when a day old) and record it.
 #
 # Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, DEBIAN_SUITE (defaults
 # deb.debian.org, bookworm). The caller defines log and die.
@@ -16,15 +20,10 @@ DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
 
-debian_source_fetch() {
-  local deps=$1 package=$2 version=$3
-  local src=$deps/src apt=$deps/apt
-  DSC=$src/${package}_${version#*:}.dsc
-  if [[ -e $src/.complete-$package-$version ]]; then
-    log "$package $version source: cached in $src"
-    return
-  fi
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$src"
+# The private apt configuration: sets APT_OPTS, writes DEPS/apt/sources.list.
+debian_source_apt() {
+  local apt=$1/apt
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
   local signed_by=""
   [[ -r $keyring ]] && signed_by="[signed-by=$keyring] "
@@ -33,22 +32,51 @@ deb-src ${signed_by}$DEBIAN_MIRROR $DEBIAN_SUITE main
 deb-src ${signed_by}$DEBIAN_MIRROR $DEBIAN_SUITE-updates main
 deb-src ${signed_by}$DEBIAN_SECURITY_MIRROR $DEBIAN_SUITE-security main
 SOURCES
-  local apt_opts=(
+  APT_OPTS=(
     -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=-
     -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
     -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
     -o "APT::Sandbox::User=$(id -un)" -o APT::Get::Only-Source=true
   )
-  # One update per DEPS directory: later packages reuse its lists.
-  if [[ ! -e $apt/.updated ]]; then
+  # One update a day per DEPS directory: later packages reuse its lists. Lists
+  # that cannot be refreshed (offline) are used as they are.
+  if [[ -z $(find "$apt/.updated" -mmin -1440 2>/dev/null) ]]; then
     log "apt-get update (private lists in $apt/lists)"
-    apt-get "${apt_opts[@]}" -q update >&2
-    touch "$apt/.updated"
+    if apt-get "${APT_OPTS[@]}" -q update >&2; then
+      touch "$apt/.updated"
+    elif [[ -e $apt/.updated ]]; then
+      log "apt-get update failed: using the lists of $(date -r "$apt/.updated" -u +%F)"
+    else
+      die "apt-get update failed and there are no earlier lists in $apt/lists"
+    fi
   fi
+}
+
+debian_source_newest() {
+  local deps=$1 package=$2 v newest=
+  debian_source_apt "$deps"
+  while read -r v; do
+    if [[ -z $newest ]] || dpkg --compare-versions "$v" gt "$newest"; then newest=$v; fi
+  done < <(apt-cache "${APT_OPTS[@]}" showsrc "$package" 2>/dev/null | sed -n 's/^Version: //p')
+  [[ -n $newest ]] || die "no source of $package is offered by $DEBIAN_SUITE or $DEBIAN_SUITE-security" \
+    "($DEBIAN_MIRROR, $DEBIAN_SECURITY_MIRROR)"
+  printf '%s\n' "$newest"
+}
+
+debian_source_fetch() {
+  local deps=$1 package=$2 version=$3
+  local src=$deps/src
+  DSC=$src/${package}_${version#*:}.dsc
+  if [[ -e $src/.complete-$package-$version ]]; then
+    log "$package $version source: cached in $src"
+    return
+  fi
+  mkdir -p "$src"
+  debian_source_apt "$deps"
   log "apt-get source $package=$version"
-  if ! (cd "$src" && apt-get "${apt_opts[@]}" -q source --download-only "$package=$version" >&2); then
+  if ! (cd "$src" && apt-get "${APT_OPTS[@]}" -q source --download-only "$package=$version" >&2); then
     log "versions of $package's source that the mirrors offer:"
-    apt-cache "${apt_opts[@]}" showsrc "$package" | sed -n 's/^Version: /  /p' >&2 || true
+    apt-cache "${APT_OPTS[@]}" showsrc "$package" | sed -n 's/^Version: /  /p' >&2 || true
     die "$package $version is not on $DEBIAN_MIRROR or $DEBIAN_SECURITY_MIRROR"
   fi
   [[ -e $DSC ]] || die "apt-get source left no $DSC"

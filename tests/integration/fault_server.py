@@ -17,6 +17,7 @@ import struct
 import sys
 import threading
 import time
+import warnings
 
 MODES = {
     "no-tls": "accepts the connection and never answers the TLS ClientHello",
@@ -27,12 +28,32 @@ MODES = {
     "reset": "reads the request, then resets the connection (RST)",
     "wrong-host": "answers 200 behind a certificate for another host name",
     "expired": "answers 200 behind an expired certificate",
+    "tls-1-1-only": "answers 200 over TLS 1.0 or 1.1 only (weak ciphers allowed)",
+    "tls-1-2-only": "answers 200 over TLS 1.2 only",
+    "tls-1-3-only": "answers 200 over TLS 1.3 only",
 }
 
 GIB = 1 << 30
 _CHUNK = 64 * 1024
 _OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}"
 _CERT_PAIRS = {"wrong-host": "wrong-host", "expired": "expired"}
+# The protocol versions a mode allows, lowest and highest.
+_VERSIONS = {
+    "tls-1-1-only": ("TLSv1", "TLSv1_1"),
+    "tls-1-2-only": ("TLSv1_2", "TLSv1_2"),
+    "tls-1-3-only": ("TLSv1_3", "TLSv1_3"),
+}
+
+
+def limit_versions(context, lowest, highest):
+    """Restricts an SSLContext to TLS versions LOWEST..HIGHEST (ssl.TLSVersion names)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # TLS 1.0/1.1, on purpose
+        context.minimum_version = getattr(ssl.TLSVersion, lowest)
+        context.maximum_version = getattr(ssl.TLSVersion, highest)
+    if lowest == "TLSv1":
+        # OpenSSL 3 refuses TLS 1.0/1.1 (SHA-1 signatures) above level 0.
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
 
 
 class FaultServer:
@@ -47,6 +68,8 @@ class FaultServer:
             cert, key = certs.pair(_CERT_PAIRS.get(mode, "server"))
             self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self._context.load_cert_chain(cert, key)
+            if mode in _VERSIONS:
+                limit_versions(self._context, *_VERSIONS[mode])
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._stopping = threading.Event()
@@ -55,6 +78,7 @@ class FaultServer:
         self._threads = []
         self.connections = 0
         self.handshakes = 0
+        self.versions = []  # the TLS version of each handshake
         self.requests_read = 0
         self.bytes_sent = 0
 
@@ -103,6 +127,7 @@ class FaultServer:
             tls = self._context.wrap_socket(conn, server_side=True)
             with self._lock:
                 self.handshakes += 1
+                self.versions.append(tls.version())
                 self._connections.append(tls)
             _read_request(tls)
             with self._lock:
@@ -152,6 +177,9 @@ class FaultServer:
         self._send(tls, _OK)
 
     _answer_expired = _answer_wrong_host
+    _answer_tls_1_1_only = _answer_wrong_host
+    _answer_tls_1_2_only = _answer_wrong_host
+    _answer_tls_1_3_only = _answer_wrong_host
 
 
 def _read_request(tls):

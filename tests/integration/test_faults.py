@@ -22,6 +22,8 @@ import re
 import resource
 import shutil
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -223,6 +225,42 @@ class NetworkFaults(FaultTestCase):
     def test_expired_certificate(self):
         server = self.assertFailsFastAndSpools("expired", "not trusted by server.ca_file")
         self.assertEqual(server.requests_read, 0)
+
+
+class TlsVersions(FaultTestCase):
+    """TLS 1.3 and 1.2 servers are reached; one that offers only TLS 1.0/1.1 is refused."""
+
+    def deliver_over(self, mode, version):
+        with fault_server.FaultServer(mode, CERTS) as server:
+            result = self.send(server=server.url)
+        self.assertExit(result, 0)
+        self.assertEqual(server.requests_read, 1)
+        self.assertEqual(server.versions, [version])
+
+    def test_tls_1_3_server(self):
+        self.deliver_over("tls-1-3-only", "TLSv1.3")
+
+    def test_tls_1_2_server(self):
+        self.deliver_over("tls-1-2-only", "TLSv1.2")
+
+    def test_tls_1_1_server_is_refused(self):
+        with fault_server.FaultServer("tls-1-1-only", CERTS) as server:
+            # The server does speak TLS 1.1 to a client that allows it ...
+            client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            client.check_hostname = False
+            client.verify_mode = ssl.CERT_NONE
+            fault_server.limit_versions(client, "TLSv1", "TLSv1_1")
+            with socket.create_connection(("127.0.0.1", server.port)) as raw:
+                with client.wrap_socket(raw) as tls:
+                    self.assertEqual(tls.version(), "TLSv1.1")
+            # ... and the agent is no such client.
+            result = self.send(server=server.url)
+        self.assertExit(result, 69)
+        self.assertIn("TLS handshake failed", result.stderr)
+        self.assertEqual(server.versions, ["TLSv1.1"])
+        self.assertEqual(server.requests_read, 0)
+        (spooled,) = self.node.spool_files()
+        self.assertDeliveredLater([spooled])
 
 
 class MountNamespace:
