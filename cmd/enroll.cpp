@@ -17,6 +17,7 @@
 #include "ph_protocol.h"
 #include "presence.h"
 #include "settings.h"
+#include "terminal_text.h"
 #include "token_source.h"
 
 namespace pulse::cmd {
@@ -104,7 +105,7 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
 
   std::printf("enrolled with %s\n", server.origin.c_str());
   row("fingerprint", identity.fingerprint());
-  if (result.answer.node_id) row("node id", *result.answer.node_id);
+  if (result.answer.node_id) row("node id", escape_server_text(*result.answer.node_id));
   if (!options.no_write_config) {
     ConfigUpdate update = settings_update(settings);
     if (result.answer.pinned_pubkey) update.pinned_pubkey = result.answer.pinned_pubkey;
@@ -156,7 +157,7 @@ ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settin
 
 ExitCode run_enroll(const EnrollOptions& options, const GlobalOptions& globals) {
   const Settings settings = resolve_settings(globals, SettingsFor::enrollment);
-  const ServerUrl server = parse_server_url(settings.server_url);
+  const ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
   if (options.preprovisioned) return run_preprovisioned(options, settings, server);
   return run_token_enrollment(options, settings, server);
 }

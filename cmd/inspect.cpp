@@ -8,8 +8,10 @@
 #include "log.h"
 #include "payload.h"
 #include "presence.h"
+#include "proxy.h"
 #include "server_url.h"
 #include "settings.h"
+#include "terminal_text.h"
 
 namespace pulse::cmd {
 namespace {
@@ -34,10 +36,10 @@ std::string joined(const std::vector<std::string>& values) {
 }
 
 // Which protocol events go out in: HTTPS by default, Ph for a ph:// hub.
-std::string transport_of(const std::string& url) {
-  if (url.empty()) return "(none: no server url)";
+std::string transport_of(const Settings& settings) {
+  if (settings.server_url.empty()) return "(none: no server url)";
   try {
-    const ServerUrl server = parse_server_url(url);
+    const ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
     if (server.scheme == Scheme::ph) {
       const bool ipv6 = server.host.find(':') != std::string::npos;
       return "ph (RFC 2378 over TLS to " + (ipv6 ? "[" + server.host + "]" : server.host) + ":" +
@@ -69,6 +71,20 @@ void print_inventory(const Inventory& inventory) {
   row("mac_addrs", joined(inventory.mac_addrs));
 }
 
+// The proxy requests go through, wherever it is set (the password hidden).
+std::string proxy_of(const Settings& settings) {
+  const std::string& url = settings.server_url;
+  if (url.empty()) {
+    return settings.proxy.empty() ? "(from HTTPS_PROXY/NO_PROXY if set)"
+                                  : describe_proxy({settings.proxy, "server.proxy"});
+  }
+  if (auto proxy = choose_proxy(url, settings.proxy, process_environment())) {
+    return describe_proxy(*proxy);
+  }
+  if (url.starts_with("http://")) return "(none: a loopback http:// url is reached directly)";
+  return "(none)";
+}
+
 void print_for_person(const Settings& settings, const Metadata& metadata,
                       const Inventory& inventory, const std::optional<Identity>& identity,
                       const std::string& key_problem) {
@@ -77,7 +93,7 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   row("hw_uuid", metadata.hw_uuid + " (from " + metadata.hw_uuid_source + ")");
   row("key", settings.key_file.string());
   row("fingerprint", identity ? identity->fingerprint() : "none: " + key_problem);
-  if (!settings.node_id.empty()) row("node id", settings.node_id);
+  if (!settings.node_id.empty()) row("node id", escape_server_text(settings.node_id));
   std::printf("metadata\n");
   row("os_family", metadata.os_family);
   row("os_version", metadata.os_version);
@@ -87,11 +103,11 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   print_inventory(inventory);
   std::printf("server\n");
   row("url", or_default(settings.server_url, "(none: set server.url or --server)"));
-  row("transport", transport_of(settings.server_url));
+  row("transport", transport_of(settings));
   row("ca file", settings.ca_file.empty() ? "(system trust store)" : settings.ca_file.string());
   row("pin", or_default(settings.pinned_pubkey, "(none)"));
   row("timeout", format_duration(settings.timeout));
-  row("proxy", or_default(settings.proxy, "(from HTTPS_PROXY/NO_PROXY if set)"));
+  row("proxy", proxy_of(settings));
   std::printf("agent\n");
   row("config file", settings.config_file.string() +
                          (settings.config_file_found ? "" : " (not found; defaults apply)"));

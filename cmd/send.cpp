@@ -21,7 +21,7 @@ struct SendOptions {
 
 ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
   Settings settings = resolve_settings(globals);
-  ServerUrl server = parse_server_url(settings.server_url);
+  ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
   Identity identity = load_identity(settings.key_file);
   HttpClient client(TransportSettings::from(settings));
   auto channel = open_presence_channel(server, client, identity, settings.key_file);
@@ -52,8 +52,8 @@ ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
 
   Outcome outcome = deliver_in_order(*channel, spool.get(), event);
   if (outcome.kind == OutcomeKind::delivered) {
-    log::info("delivered " + std::string(event_name(kind)) + " to " + server.origin + " (" +
-              std::to_string(outcome.status) + ")");
+    log::info("delivered " + std::string(event_name(kind)) + " to " + channel->destination() +
+              " (" + std::to_string(outcome.status) + ")");
     return ExitCode::ok;
   }
   log::error(std::string(event_name(kind)) + " not delivered: " + outcome.message);

@@ -6,6 +6,7 @@
 
 #include "failure.h"
 #include "metadata.h"
+#include "pin_list.h"
 #include "toml_document.h"
 
 namespace pulse {
@@ -69,7 +70,11 @@ const std::map<std::string, TableSchema, std::less<>>& schema() {
        {{"url", [](auto& n, auto& e, Settings& s) { s.server_url = non_empty_string(n, e); }},
         {"ca_file", [](auto& n, auto& e, Settings& s) { s.ca_file = non_empty_string(n, e); }},
         {"pinned_pubkey",
-         [](auto& n, auto& e, Settings& s) { s.pinned_pubkey = non_empty_string(n, e); }},
+         [](auto& n, auto& e, Settings& s) {
+           std::string pins = non_empty_string(n, e);
+           if (auto problem = pin_list_problem(pins)) e.raise(*problem);
+           s.pinned_pubkey = std::move(pins);
+         }},
         {"timeout", [](auto& n, auto& e, Settings& s) { s.timeout = positive_duration(n, e); }},
         {"proxy", [](auto& n, auto& e, Settings& s) { s.proxy = non_empty_string(n, e); }}}},
       {"identity",

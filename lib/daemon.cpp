@@ -125,7 +125,7 @@ class Daemon {
 
   std::unique_ptr<Connection> connect(Settings settings, bool create_key) {
     auto connection = std::make_unique<Connection>();
-    ServerUrl server = parse_server_url(settings.server_url);
+    ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
     connection->identity = std::make_unique<Identity>(
         create_key ? load_or_create_identity(settings.key_file,
                                              [&settings] {

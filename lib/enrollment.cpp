@@ -6,7 +6,9 @@
 #include "encoding.h"
 #include "log.h"
 #include "payload.h"
+#include "pin_list.h"
 #include "random.h"
+#include "terminal_text.h"
 
 namespace pulse {
 namespace {
@@ -23,6 +25,8 @@ class WipeOnExit {
   std::string& text_;
 };
 
+constexpr Duration kShortestHeartbeatInterval = std::chrono::minutes(1);
+
 struct BadAnswer {
   std::string what;
 };
@@ -37,35 +41,28 @@ std::optional<std::string> string_field(const nlohmann::json& answer, const char
   return field->get<std::string>();
 }
 
-// curl's form: "sha256//<base64 of 32 bytes>", several joined by ';'.
-bool is_pin_list(std::string_view pins) {
-  constexpr std::string_view kPrefix = "sha256//";
-  for (;;) {
-    const auto end = pins.find(';');
-    const std::string_view pin = pins.substr(0, end);
-    if (!pin.starts_with(kPrefix)) return false;
-    const auto digest = decode_base64(pin.substr(kPrefix.size()));
-    if (!digest || digest->size() != 32) return false;
-    if (end == std::string_view::npos) return true;
-    pins.remove_prefix(end + 1);
-  }
-}
-
 EnrollmentAnswer checked_answer(const nlohmann::json& answer, bool verified_tls) {
   EnrollmentAnswer result;
   result.node_id = string_field(answer, "node_id");
   result.heartbeat_interval = string_field(answer, "heartbeat_interval");
   if (result.heartbeat_interval) {
     const auto interval = parse_duration(*result.heartbeat_interval);
-    if (!interval || interval->count() == 0) {
+    if (!interval) {
       throw BadAnswer{"a heartbeat_interval that is not a duration such as \"60m\""};
+    }
+    // "1ms" made a daemon send hundreds of requests a second.
+    if (*interval < kShortestHeartbeatInterval) {
+      throw BadAnswer{"a heartbeat_interval below " + format_duration(kShortestHeartbeatInterval) +
+                      " (\"" + escape_server_text(*result.heartbeat_interval, 40) + "\")"};
     }
   }
   auto pin = string_field(answer, "pinned_pubkey");
   if (pin && !verified_tls) {
     log::warning("ignored the server's pinned_pubkey: it did not come over verified TLS");
   } else if (pin) {
-    if (!is_pin_list(*pin)) throw BadAnswer{"a pinned_pubkey that is not sha256//BASE64[;…]"};
+    if (pin_list_problem(*pin)) {
+      throw BadAnswer{"a pinned_pubkey that is not sha256//BASE64[;…]"};
+    }
     result.pinned_pubkey = std::move(pin);
   }
   return result;

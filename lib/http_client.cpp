@@ -62,6 +62,13 @@ size_t on_header(char* data, size_t size, size_t count, void* context) {
   auto* exchange = static_cast<Exchange*>(context);
   const size_t length = size * count;
   const std::string_view line(data, length);
+  // Each response (a 1xx, then the final one) starts with its status line:
+  // only the final response's headers count.
+  if (line.starts_with("HTTP/")) {
+    exchange->retry_after.reset();
+    exchange->date.reset();
+    return length;
+  }
   if (auto value = header_value(line, "retry-after:")) exchange->retry_after = std::move(value);
   if (auto value = header_value(line, "date:")) exchange->date = std::move(value);
   return length;
@@ -185,7 +192,8 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  apply_transport_settings(handle, settings_, ca_bundle_, limit.timeout);
+  const std::optional<ProxyChoice> proxy = transport_proxy(request.url, settings_);
+  apply_transport_settings(handle, settings_, ca_bundle_, limit.timeout, proxy);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
@@ -209,7 +217,8 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   }
   std::string message = "cannot reach " + request.url + ": " +
                         (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
-  if (std::string hint = transport_failure_hint(code, settings_, limit); !hint.empty()) {
+  if (std::string hint = transport_failure_hint(handle, code, request.url, settings_, limit, proxy);
+      !hint.empty()) {
     message += "; " + hint;
   }
   return unavailable_outcome(std::move(message));

@@ -20,14 +20,17 @@ struct SignatureParameters {
 };
 
 // The inner list after "pulse=" in Signature-Input:
-// ("@method" "@path" "content-type" "content-digest");created=…;keyid="…";alg="ed25519";nonce="…";tag="pharos-pulse"
+// ("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key")
+//   ;created=…;keyid="…";alg="ed25519";nonce="…";tag="pharos-pulse"
 std::string signature_params(const SignatureParameters& parameters);
 
 struct CoveredComponents {
   std::string_view method;
+  std::string_view authority;  // "hub.example:8443": lowercase, no default port
   std::string_view path;
   std::string_view content_type;
   std::string_view content_digest;
+  std::string_view idempotency_key;
 };
 
 // RFC 9421 §2.5: one line per covered component, then "@signature-params",
@@ -40,8 +43,16 @@ struct SignatureHeaders {
   std::string signature;        // "pulse=:<base64>:"
 };
 
-SignatureHeaders sign_message(const Identity& identity, std::string_view method,
-                              std::string_view path, std::string_view content_type,
+// What a signature binds besides the body: the request and the server it is for.
+struct MessageTarget {
+  std::string_view method;
+  std::string_view authority;
+  std::string_view path;
+  std::string_view content_type;
+  std::string_view idempotency_key;
+};
+
+SignatureHeaders sign_message(const Identity& identity, const MessageTarget& target,
                               std::string_view body, const SignatureParameters& parameters);
 
 }  // namespace pulse

@@ -16,6 +16,10 @@ Metadata collect_metadata(const MetadataOptions& options) {
   return metadata;
 }
 
+std::string reported_hostname(const MetadataOptions& options) {
+  return options.hostname_override ? *options.hostname_override : node_hostname(options);
+}
+
 bool is_known_platform(std::string_view platform) {
   static constexpr std::array<std::string_view, 14> known = {
       "bare-metal", "proxmox-lxc", "lxc",    "docker", "podman", "kubernetes", "wsl",

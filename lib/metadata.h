@@ -34,6 +34,9 @@ struct MetadataOptions {
 
 Metadata collect_metadata(const MetadataOptions& options);
 
+// The hostname collect_metadata would report, and nothing else.
+std::string reported_hostname(const MetadataOptions& options);
+
 // The platform values contract §3 allows.
 bool is_known_platform(std::string_view platform);
 

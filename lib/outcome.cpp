@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "terminal_text.h"
+
 namespace pulse {
 namespace {
 
@@ -16,16 +18,6 @@ OutcomeKind kind_for_status(long status) {
   }
   if (status == 401 || status == 403) return OutcomeKind::refused;
   return OutcomeKind::protocol;
-}
-
-// Server text goes into our one-line messages: keep it printable and short.
-std::string printable(std::string_view text, std::size_t limit = 200) {
-  std::string out;
-  for (char c : text.substr(0, limit)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  if (text.size() > limit) out += "…";
-  return out;
 }
 
 }  // namespace
@@ -55,7 +47,7 @@ std::optional<std::string> server_error_field(std::string_view body) {
   if (json.is_discarded() || !json.is_object()) return std::nullopt;
   auto error = json.find("error");
   if (error == json.end() || !error->is_string()) return std::nullopt;
-  return printable(error->get<std::string>());
+  return escape_server_text(error->get<std::string>());
 }
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,

@@ -27,6 +27,7 @@ class PhPresenceChannel : public PresenceChannel {
   Outcome deliver(const StoredEvent& event) override;
   // The lines one delivery sends, without the login exchange.
   std::string dry_run(const StoredEvent& event) override;
+  std::string destination() const override { return server_.origin; }
 
  private:
   ServerUrl server_;

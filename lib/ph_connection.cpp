@@ -49,7 +49,8 @@ PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
   // pharos-server negotiates no application protocol.
   curl_easy_setopt(handle, CURLOPT_SSL_ENABLE_ALPN, 0L);
   curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  apply_transport_settings(handle, client.settings(), ca_bundle, limit_.timeout);
+  const std::optional<ProxyChoice> proxy = transport_proxy(url, client.settings());
+  apply_transport_settings(handle, client.settings(), ca_bundle, limit_.timeout, proxy);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
 
   transfer_ = std::make_unique<WatchedTransfer>(handle);
@@ -59,7 +60,8 @@ PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
   if (code != CURLE_OK) {
     std::string message = "cannot reach " + origin_ + ": " +
                           (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
-    if (std::string hint = transport_failure_hint(code, client.settings(), limit_);
+    if (std::string hint =
+            transport_failure_hint(handle, code, url, client.settings(), limit_, proxy);
         !hint.empty()) {
       message += "; " + hint;
     }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "failure.h"
+#include "terminal_text.h"
 
 namespace pulse {
 namespace {
@@ -10,16 +11,6 @@ namespace {
 // Longer than any reply pharos-server sends to id/add/login/auth.
 constexpr std::size_t kMaxReplyLine = 8 * 1024;
 constexpr std::size_t kMaxLinesPerReply = 256;
-
-// Hub text goes into our one-line messages: keep it printable and short.
-std::string printable(std::string_view text, std::size_t limit = 200) {
-  std::string out;
-  for (char c : text.substr(0, limit)) {
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  }
-  if (text.size() > limit) out += "…";
-  return out;
-}
 
 // A login alias goes bare, as the Rust agent sent it, unless the tokenizer
 // would split or unescape it.
@@ -214,8 +205,8 @@ std::optional<PhReply> PhReplyReader::next() {
     if (line.size() > kMaxReplyLine) throw PhProtocolError("the hub sent an overlong line");
     std::optional<PhReplyLine> parsed = parse_ph_reply_line(line);
     if (!parsed) {
-      throw PhProtocolError("the hub sent a line that is not a Ph reply: '" + printable(line) +
-                            "'");
+      throw PhProtocolError("the hub sent a line that is not a Ph reply: '" +
+                            escape_server_text(line) + "'");
     }
     if (parsed->is_final()) {
       lines_in_reply_ = 0;
@@ -244,9 +235,8 @@ Outcome ph_reply_outcome(std::string_view command, const PhReply& reply,
   outcome.kind = ph_code_kind(reply.code);
   outcome.status = reply.code;
   outcome.body = reply.text;
-  outcome.message = "hub answered " + std::to_string(reply.code) + " to " +
-                    std::string(command) + ": " + printable(reply.text) +
-                    hint_for(reply.code, hostname);
+  outcome.message = "hub answered " + std::to_string(reply.code) + " to " + std::string(command) +
+                    ": " + escape_server_text(reply.text) + hint_for(reply.code, hostname);
   return outcome;
 }
 

@@ -3,9 +3,14 @@
 #include "ph_channel.h"
 
 namespace pulse {
+namespace {
+
+constexpr std::string_view kPresencePath = "/v1/presence";
+
+}  // namespace
 
 HttpRequest HttpsPresenceChannel::request_for(const StoredEvent& event) const {
-  return build_signed_request(server_, "/v1/presence", identity_, event.payload, event.id,
+  return build_signed_request(server_, kPresencePath, identity_, event.payload, event.id,
                               fresh_request_parameters());
 }
 
@@ -16,6 +21,8 @@ Outcome HttpsPresenceChannel::deliver(const StoredEvent& event) {
 std::string HttpsPresenceChannel::dry_run(const StoredEvent& event) {
   return format_dry_run(request_for(event));
 }
+
+std::string HttpsPresenceChannel::destination() const { return server_.url_of(kPresencePath); }
 
 std::unique_ptr<PresenceChannel> open_presence_channel(const ServerUrl& server,
                                                        const HttpClient& client,

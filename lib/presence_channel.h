@@ -20,6 +20,8 @@ class PresenceChannel {
   virtual Outcome deliver(const StoredEvent& event) = 0;
   // What deliver would send, for send --dry-run.
   virtual std::string dry_run(const StoredEvent& event) = 0;
+  // Where events go, as used: the whole URL, path prefix included.
+  virtual std::string destination() const = 0;
 };
 
 class HttpsPresenceChannel : public PresenceChannel {
@@ -29,6 +31,7 @@ class HttpsPresenceChannel : public PresenceChannel {
 
   Outcome deliver(const StoredEvent& event) override;
   std::string dry_run(const StoredEvent& event) override;
+  std::string destination() const override;
 
  private:
   HttpRequest request_for(const StoredEvent& event) const;

@@ -6,8 +6,35 @@
 #include "config_file.h"
 #include "failure.h"
 #include "files.h"
+#include "ph_protocol.h"
+#include "pin_list.h"
+#include "server_url.h"
 
 namespace pulse {
+namespace {
+
+std::string checked_pins(const std::string& pins, std::string_view setting) {
+  if (auto problem = pin_list_problem(pins)) {
+    throw Failure(ExitCode::configuration, std::string(setting) + ": " + *problem);
+  }
+  return pins;
+}
+
+// A Ph command is one line: a host name with CR or LF would end it early
+// (contract §11). Refused here, so that neither a delivery nor a SIGHUP
+// reload meets it halfway.
+void check_ph_values(const Settings& settings) {
+  try {
+    if (parse_server_url(settings.server_url, settings.server_url_source).scheme != Scheme::ph) {
+      return;
+    }
+  } catch (const Failure&) {
+    return;  // reported where the url is used, by the commands that need one
+  }
+  ph_quote("hostname", reported_hostname(metadata_options(settings)));
+}
+
+}  // namespace
 
 Environment process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
@@ -44,17 +71,26 @@ Settings load_settings(const SettingFlags& flags, const Environment& environment
   }
 
   if (auto value = environment("PHAROS_PULSE_KEY")) settings.key_file = *value;
-  if (auto value = environment("PHAROS_SERVER")) settings.server_url = *value;
+  if (auto value = environment("PHAROS_SERVER")) {
+    settings.server_url = *value;
+    settings.server_url_source = "PHAROS_SERVER";
+  }
   if (auto value = environment("PHAROS_CA_CERT")) settings.ca_file = *value;
-  if (auto value = environment("PHAROS_PULSE_PIN")) settings.pinned_pubkey = *value;
+  if (auto value = environment("PHAROS_PULSE_PIN")) {
+    settings.pinned_pubkey = checked_pins(*value, "PHAROS_PULSE_PIN");
+  }
   if (auto value = environment("PHAROS_PULSE_STATE_DIR")) settings.state_dir = *value;
 
   if (flags.key_file) settings.key_file = *flags.key_file;
-  if (flags.server_url) settings.server_url = *flags.server_url;
+  if (flags.server_url) {
+    settings.server_url = *flags.server_url;
+    settings.server_url_source = "--server";
+  }
   if (flags.ca_file) settings.ca_file = *flags.ca_file;
-  if (flags.pinned_pubkey) settings.pinned_pubkey = *flags.pinned_pubkey;
+  if (flags.pinned_pubkey) settings.pinned_pubkey = checked_pins(*flags.pinned_pubkey, "--pin");
   if (flags.state_dir) settings.state_dir = *flags.state_dir;
   if (flags.timeout) settings.timeout = *flags.timeout;
+  check_ph_values(settings);
   return settings;
 }
 

@@ -20,6 +20,7 @@ struct Settings {
   bool config_file_found = false;
 
   std::string server_url;             // empty: none configured
+  std::string server_url_source = "server.url";  // the setting it came from, for messages
   std::filesystem::path ca_file;      // empty: the system trust store
   std::string pinned_pubkey;          // empty: no pin
   Duration timeout = std::chrono::seconds(10);

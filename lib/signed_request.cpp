@@ -17,9 +17,9 @@ HttpRequest build_signed_request(const ServerUrl& server, std::string_view api_p
                                  const std::string& idempotency_key,
                                  const RequestFreshness& freshness) {
   constexpr std::string_view kContentType = "application/json";
-  const SignatureHeaders signature =
-      sign_message(identity, "POST", server.path_of(api_path), kContentType, body,
-                   {freshness.created, identity.fingerprint(), freshness.nonce});
+  const SignatureHeaders signature = sign_message(
+      identity, {"POST", server.authority, server.path_of(api_path), kContentType, idempotency_key},
+      body, {freshness.created, identity.fingerprint(), freshness.nonce});
   HttpRequest request;
   request.url = server.url_of(api_path);
   request.headers = {

@@ -34,9 +34,11 @@ packages=(
   # Node.js HTTPS receiver with certificates made by openssl, ssh-keygen for
   # key interop, the status JSON schema check, the man page lint and the
   # shells whose completions are tested, service checks (systemd-analyze),
-  # strace for the files the daemon reads at a heartbeat (test_run.py).
+  # a real HTTP proxy for tests/integration/test_proxy.py (started by the
+  # test on a free loopback port with its own config), and strace for the
+  # files the daemon reads at a heartbeat (test_run.py).
   catch2 openssl openssh-client nodejs python3 python3-jsonschema ca-certificates
-  mandoc zsh fish bash-completion file systemd time strace
+  mandoc zsh fish bash-completion file systemd time tinyproxy strace
 )
 if ((all)); then
   packages+=(

@@ -34,7 +34,7 @@ TEST_CASE("every key of the contract's example is read", "[config]") {
 [server]
 url = "https://pharos.example.net:8443"
 ca_file = "/etc/pharos/ca.pem"
-pinned_pubkey = "sha256//abc="
+pinned_pubkey = "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 timeout = "10s"
 proxy = "http://proxy.example.net:3128"
 
@@ -59,7 +59,7 @@ platform = "proxmox-lxc"
 )");
   CHECK(s.server_url == "https://pharos.example.net:8443");
   CHECK(s.ca_file == "/etc/pharos/ca.pem");
-  CHECK(s.pinned_pubkey == "sha256//abc=");
+  CHECK(s.pinned_pubkey == "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
   CHECK(s.timeout == 10s);
   CHECK(s.proxy == "http://proxy.example.net:3128");
   CHECK(s.key_file == "/etc/pharos/pulse_id");

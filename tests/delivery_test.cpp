@@ -39,6 +39,7 @@ class ScriptedChannel : public pulse::PresenceChannel {
     return outcome;
   }
   std::string dry_run(const pulse::StoredEvent&) override { return ""; }
+  std::string destination() const override { return "scripted"; }
 
   std::vector<std::string> attempted_ids() const {
     std::vector<std::string> ids;

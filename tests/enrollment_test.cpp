@@ -111,10 +111,23 @@ TEST_CASE("enrollment: the server's pin is ignored when the connection was not v
   CHECK_FALSE(result.answer.pinned_pubkey);
 }
 
+TEST_CASE("enrollment: a heartbeat_interval of one minute is the shortest taken",
+          "[enrollment]") {
+  const EnrollmentResult result =
+      read_enrollment_answer(answer(200, R"({"heartbeat_interval":"1m"})"), true);
+  CHECK(result.outcome.kind == OutcomeKind::delivered);
+  CHECK(result.answer.heartbeat_interval == "1m");
+  const EnrollmentResult too_short =
+      read_enrollment_answer(answer(200, R"({"heartbeat_interval":"1ms"})"), true);
+  CHECK_THAT(too_short.outcome.message,
+             Catch::Matchers::Contains("heartbeat_interval below 1m (\"1ms\")"));
+}
+
 TEST_CASE("enrollment: a malformed 2xx answer is a protocol outcome", "[enrollment]") {
   const std::string body = GENERATE(as<std::string>{}, "", "not json", "[]", "\"text\"",
       R"({"node_id":42})", R"({"node_id":""})",
       R"({"heartbeat_interval":"soon"})", R"({"heartbeat_interval":"0s"})",
+      R"({"heartbeat_interval":"1ms"})", R"({"heartbeat_interval":"59s999ms"})",
       R"({"heartbeat_interval":60})", R"({"pinned_pubkey":"sha256//short"})",
       R"({"pinned_pubkey":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})",
       R"({"pinned_pubkey":true})");
@@ -153,7 +166,9 @@ TEST_CASE("enrollment: enroll sends one signed POST to <server>/v1/enroll", "[en
   const std::string params = input.substr(6);
   CHECK_THAT(params, Catch::Matchers::Contains("keyid=\"" + identity.fingerprint() + "\""));
   const std::string base = pulse::signature_base(
-      {"POST", "/pharos/v1/enroll", "application/json", header(request, "Content-Digest")}, params);
+      {"POST", "hub.example.net:8443", "/pharos/v1/enroll", "application/json",
+       header(request, "Content-Digest"), header(request, "Idempotency-Key")},
+      params);
   const std::string signature = header(request, "Signature");
   REQUIRE(signature.starts_with("pulse=:"));
   const auto raw = pulse::decode_base64(signature.substr(7, signature.size() - 8));

@@ -35,6 +35,12 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
+pulse::MessageTarget vector_target(std::string_view path = tv::kPath) {
+  return {"POST", tv::kAuthority, path, "application/json", tv::kIdempotencyKey};
+}
+
+const pulse::SignatureParameters kVectorParameters{tv::kCreated, tv::kFingerprint, tv::kNonce};
+
 }  // namespace
 
 TEST_CASE("http signature: the test vector key", "[http_signature]") {
@@ -57,17 +63,18 @@ TEST_CASE("http signature: signature params of the vector", "[http_signature]") 
 
 TEST_CASE("http signature: signature base of the vector", "[http_signature]") {
   const std::string base = pulse::signature_base(
-      {"POST", tv::kPath, "application/json", tv::kContentDigest}, tv::kSignatureParams);
+      {"POST", tv::kAuthority, tv::kPath, "application/json", tv::kContentDigest,
+       tv::kIdempotencyKey},
+      tv::kSignatureParams);
   CHECK(base == tv::kSignatureBase);
   CHECK(base.back() != '\n');
-  CHECK(std::count(base.begin(), base.end(), '\n') == 4);
+  CHECK(std::count(base.begin(), base.end(), '\n') == 6);
 }
 
 TEST_CASE("http signature: sign_message gives the vector's headers exactly", "[http_signature]") {
   const pulse::Identity identity = tv::identity();
   const pulse::SignatureHeaders headers =
-      pulse::sign_message(identity, "POST", tv::kPath, "application/json", tv::kBody,
-                          {tv::kCreated, tv::kFingerprint, tv::kNonce});
+      pulse::sign_message(identity, vector_target(), tv::kBody, kVectorParameters);
   CHECK(headers.content_digest == tv::kContentDigest);
   CHECK(headers.signature_input == tv::kSignatureInput);
   CHECK(headers.signature == tv::kSignature);
@@ -77,8 +84,7 @@ TEST_CASE("http signature: sign_message gives the vector's headers exactly", "[h
 TEST_CASE("http signature: the path prefix is covered by the signature", "[http_signature]") {
   const pulse::Identity identity = tv::identity();
   const pulse::SignatureHeaders headers =
-      pulse::sign_message(identity, "POST", tv::kPrefixedPath, "application/json", tv::kBody,
-                          {tv::kCreated, tv::kFingerprint, tv::kNonce});
+      pulse::sign_message(identity, vector_target(tv::kPrefixedPath), tv::kBody, kVectorParameters);
   CHECK(headers.signature == tv::kPrefixedSignature);
   CHECK(headers.signature_input == tv::kSignatureInput);
   std::string base = tv::kSignatureBase;
@@ -89,26 +95,29 @@ TEST_CASE("http signature: the path prefix is covered by the signature", "[http_
 
 TEST_CASE("http signature: every covered part changes the signature", "[http_signature]") {
   const pulse::Identity identity = tv::identity();
-  const pulse::SignatureParameters parameters{tv::kCreated, tv::kFingerprint, tv::kNonce};
-  const std::string reference =
-      pulse::sign_message(identity, "POST", tv::kPath, "application/json", tv::kBody, parameters)
-          .signature;
-  CHECK(pulse::sign_message(identity, "PUT", tv::kPath, "application/json", tv::kBody, parameters)
-            .signature != reference);
-  CHECK(pulse::sign_message(identity, "POST", "/v1/enroll", "application/json", tv::kBody,
-                            parameters)
-            .signature != reference);
-  CHECK(pulse::sign_message(identity, "POST", tv::kPath, "text/plain", tv::kBody, parameters)
-            .signature != reference);
-  CHECK(pulse::sign_message(identity, "POST", tv::kPath, "application/json", tv::kBody + " ",
-                            parameters)
-            .signature != reference);
-  CHECK(pulse::sign_message(identity, "POST", tv::kPath, "application/json", tv::kBody,
-                            {tv::kCreated + 1, tv::kFingerprint, tv::kNonce})
-            .signature != reference);
-  CHECK(pulse::sign_message(identity, "POST", tv::kPath, "application/json", tv::kBody,
-                            {tv::kCreated, tv::kFingerprint, "AAAAAAAAAAAAAAAAAAAAAA"})
-            .signature != reference);
+  const auto signature = [&](pulse::MessageTarget target, const std::string& body = tv::kBody,
+                             pulse::SignatureParameters parameters = kVectorParameters) {
+    return pulse::sign_message(identity, target, body, parameters).signature;
+  };
+  const std::string reference = signature(vector_target());
+  const auto changed = [&](auto change) {
+    pulse::MessageTarget target = vector_target();
+    change(target);
+    return signature(target);
+  };
+  CHECK(changed([](auto& t) { t.method = "PUT"; }) != reference);
+  CHECK(changed([](auto& t) { t.path = "/v1/enroll"; }) != reference);
+  CHECK(changed([](auto& t) { t.content_type = "text/plain"; }) != reference);
+  CHECK(signature(vector_target(), tv::kBody + " ") != reference);
+  CHECK(signature(vector_target(), tv::kBody, {tv::kCreated + 1, tv::kFingerprint, tv::kNonce}) !=
+        reference);
+  CHECK(signature(vector_target(), tv::kBody,
+                  {tv::kCreated, tv::kFingerprint, "AAAAAAAAAAAAAAAAAAAAAA"}) != reference);
+  // Signed for one server, the request does not verify at another, and the
+  // idempotency key cannot be swapped (issue 14).
+  CHECK(changed([](auto& t) { t.authority = "other.example:8443"; }) != reference);
+  CHECK(changed([](auto& t) { t.authority = "hub.example:9443"; }) != reference);
+  CHECK(changed([](auto& t) { t.idempotency_key = "AAAAAAAAAAAAAAAAAAAAAA"; }) != reference);
 }
 
 TEST_CASE("http signature: docs/PROTOCOL.md publishes the same vector", "[http_signature]") {

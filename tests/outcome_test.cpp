@@ -70,9 +70,10 @@ TEST_CASE("outcome: the server's JSON error is in the message", "[outcome]") {
 }
 
 TEST_CASE("outcome: server text is made printable and short", "[outcome]") {
-  const auto error = pulse::server_error_field(R"({"error":"line one\nline two\u001b[31m"})");
+  const auto error =
+      pulse::server_error_field(R"({"error":"line one\nline two\u001b[31m\u009b2J"})");
   REQUIRE(error);
-  CHECK(*error == "line one line two [31m");
+  CHECK(*error == "line one\\x0aline two\\x1b[31m\\u009b2J");
   const auto long_error = pulse::server_error_field(R"({"error":")" + std::string(500, 'x') + "\"}");
   REQUIRE(long_error);
   CHECK(long_error->size() < 220);

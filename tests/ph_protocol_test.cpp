@@ -248,9 +248,10 @@ TEST_CASE("ph: a reply's outcome says the code, the hub's text and what to do", 
   CHECK(outcome.status == 511);
   CHECK_THAT(outcome.message, Contains("hub answered 511 to add: Not authorized for this record") &&
                                   Contains("identity.hostname"));
-  outcome = pulse::ph_reply_outcome("auth", {516, "Bad key\x1b[2J"}, "web-01");
+  outcome = pulse::ph_reply_outcome("auth", {516, "Bad key\x1b[2J\xc2\x9b" "2J"}, "web-01");
   CHECK(outcome.kind == OutcomeKind::refused);
-  CHECK_THAT(outcome.message, Contains("Bad key [2J") && Contains("web-01-admin_id_ed25519.pub"));
+  CHECK_THAT(outcome.message,
+             Contains("Bad key\\x1b[2J\\u009b2J") && Contains("web-01-admin_id_ed25519.pub"));
   outcome = pulse::ph_reply_outcome("add", {200, "Ok"}, "web-01");
   CHECK(outcome.kind == OutcomeKind::delivered);
   CHECK(outcome.status == 200);

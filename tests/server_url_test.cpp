@@ -86,7 +86,7 @@ TEST_CASE("server_url: loopback hosts", "[server_url]") {
 
 TEST_CASE("server_url: refused urls say why", "[server_url]") {
   CHECK_THAT(refusal(""), Contains("no server url"));
-  CHECK_THAT(refusal("hub.example:8443"), Contains("not a valid URL"));
+  CHECK_THAT(refusal("https://hub example"), Contains("not a valid URL"));
   CHECK_THAT(refusal("https://"), Contains("bad server url 'https://'"));
   CHECK_THAT(refusal("ftp://hub.example"), Contains("scheme 'ftp' is not supported"));
   CHECK_THAT(refusal("https://user:secret@hub.example"), Contains("credentials"));
@@ -94,4 +94,39 @@ TEST_CASE("server_url: refused urls say why", "[server_url]") {
   CHECK_THAT(refusal("https://hub.example/#top"), Contains("fragment"));
   CHECK_THAT(refusal("https://hub.example:99999"), Contains("bad server url"));
   CHECK_THAT(refusal("ph://hub.example/path"), Contains("no path"));
+}
+
+TEST_CASE("server_url: the RFC 9421 authority", "[server_url]") {
+  CHECK(pulse::parse_server_url("https://hub.example:8443/pharos").authority == "hub.example:8443");
+  CHECK(pulse::parse_server_url("https://Hub.EXAMPLE").authority == "hub.example");
+  // The scheme's default port is left out, as in the Host header curl sends.
+  CHECK(pulse::parse_server_url("https://hub.example:443/").authority == "hub.example");
+  CHECK(pulse::parse_server_url("http://127.0.0.1:80").authority == "127.0.0.1");
+  CHECK(pulse::parse_server_url("http://127.0.0.1:443").authority == "127.0.0.1:443");
+  CHECK(pulse::parse_server_url("https://[2001:DB8::1]:8443").authority == "[2001:db8::1]:8443");
+}
+
+TEST_CASE("server_url: without a scheme, name the setting and suggest ph://", "[server_url]") {
+  // The Rust agent's PHAROS_SERVER format (issue 14).
+  try {
+    pulse::parse_server_url("hub:2378", "PHAROS_SERVER");
+    FAIL("accepted hub:2378");
+  } catch (const pulse::Failure& failure) {
+    CHECK(failure.code() == pulse::ExitCode::configuration);
+    CHECK_THAT(failure.what(), Contains("PHAROS_SERVER") && Contains("no scheme") &&
+                                   Contains("ph://hub:2378"));
+  }
+  CHECK_THAT(refusal("hub.example"), Contains("(server.url)") && Contains("https://hub.example"));
+}
+
+TEST_CASE("server_url: where a request url leads", "[server_url]") {
+  const auto target = pulse::url_target("HTTPS://Hub.Example/pharos/v1/presence");
+  REQUIRE(target);
+  CHECK(target->scheme == "https");
+  CHECK(target->host == "hub.example");
+  CHECK(target->port == 443);
+  CHECK(pulse::url_target("http://[::1]:8080/")->host == "::1");
+  CHECK(pulse::url_target("http://[::1]:8080/")->port == 8080);
+  CHECK(pulse::url_target("ph://hub")->scheme == "ph");
+  CHECK_FALSE(pulse::url_target("not a url"));
 }

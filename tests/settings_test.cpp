@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "failure.h"
 #include "settings.h"
@@ -86,4 +88,70 @@ TEST_CASE("a command that writes the config accepts a missing named file", "[set
   Settings s = pulse::load_settings(flags, environment({}));
   CHECK(s.config_file == "/nonexistent/pulse.toml");
   CHECK_FALSE(s.config_file_found);
+}
+
+TEST_CASE("pins are checked when settings load, naming the setting", "[settings]") {
+  const std::string good = "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+  const auto refusal = [](const SettingFlags& flags, const pulse::Environment& env) {
+    try {
+      pulse::load_settings(flags, env);
+    } catch (const pulse::Failure& failure) {
+      CHECK(failure.code() == pulse::ExitCode::configuration);
+      return std::string(failure.what());
+    }
+    FAIL("accepted");
+    return std::string();
+  };
+  const std::vector<std::string> bad_pins{
+      "hello", "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "sha256//abc=",
+      "sha256//" + std::string(44, '!'), good + ";", good + ";;" + good, "sha256//AAAA"};
+  for (const std::string& pin : bad_pins) {
+    INFO(pin);
+    SettingFlags flags;
+    flags.pinned_pubkey = pin;
+    CHECK_THAT(refusal(flags, environment({})), Catch::Matchers::StartsWith("--pin: "));
+    CHECK_THAT(refusal({}, environment({{"PHAROS_PULSE_PIN", pin}})),
+               Catch::Matchers::StartsWith("PHAROS_PULSE_PIN: "));
+  }
+  SettingFlags file_pin;
+  file_pin.pinned_pubkey = "/etc/pharos/hub.pem";
+  CHECK_THAT(refusal(file_pin, environment({})),
+             Catch::Matchers::Contains("looks like a file") &&
+                 Catch::Matchers::Contains("openssl"));
+
+  SettingFlags flags;
+  flags.pinned_pubkey = good + ";" + good;
+  CHECK(pulse::load_settings(flags, environment({})).pinned_pubkey == good + ";" + good);
+
+  TempConfig config("[server]\npinned_pubkey = \"sha256/x\"\n");
+  CHECK_THAT(refusal({}, environment({{"PHAROS_PULSE_CONFIG", config.path.string()}})),
+             Catch::Matchers::Contains(":2: server.pinned_pubkey: 'sha256/x' is not"));
+}
+
+TEST_CASE("the server url remembers the setting it came from", "[settings]") {
+  TempConfig config("[server]\nurl = \"https://from-config\"\n");
+  auto env = environment({{"PHAROS_PULSE_CONFIG", config.path.string()}});
+  CHECK(pulse::load_settings({}, env).server_url_source == "server.url");
+  env = environment({{"PHAROS_PULSE_CONFIG", config.path.string()}, {"PHAROS_SERVER", "hub:2378"}});
+  CHECK(pulse::load_settings({}, env).server_url_source == "PHAROS_SERVER");
+  SettingFlags flags;
+  flags.server_url = "hub:2378";
+  CHECK(pulse::load_settings(flags, env).server_url_source == "--server");
+}
+
+TEST_CASE("a host name with a line break is refused at load for ph://", "[settings]") {
+  TempConfig config("[server]\nurl = \"ph://hub.example\"\n[identity]\nhostname = \"web\\n01\"\n");
+  auto env = environment({{"PHAROS_PULSE_CONFIG", config.path.string()}});
+  try {
+    pulse::load_settings({}, env);
+    FAIL("accepted a host name with LF for ph://");
+  } catch (const pulse::Failure& failure) {
+    CHECK(failure.code() == pulse::ExitCode::configuration);
+    CHECK_THAT(failure.what(), Catch::Matchers::Contains("line break") &&
+                                   Catch::Matchers::Contains("identity.hostname"));
+  }
+  // HTTPS carries it in JSON, where a line break is escaped.
+  SettingFlags https;
+  https.server_url = "https://hub.example";
+  CHECK(pulse::load_settings(https, env).hostname == "web\n01");
 }

@@ -40,25 +40,29 @@ inline constexpr std::int64_t kCreated = 1795863149;  // 2026-11-28T10:52:29Z
 inline const std::string kNonce = "ICEiIyQlJicoKSorLC0uLw";           // bytes 0x20…0x2f
 inline const std::string kIdempotencyKey = "MDEyMzQ1Njc4OTo7PD0-Pw";  // bytes 0x30…0x3f
 inline const std::string kPath = "/v1/presence";
+inline const std::string kAuthority = "hub.example:8443";  // https://hub.example:8443
 
 inline const std::string kContentDigest = "sha-256=:ixFsdx8ypRnpfTf3di37acN62GFBGr9wW1AYDIF/YKQ=:";
 inline const std::string kSignatureParams =
-    R"(("@method" "@path" "content-type" "content-digest");created=1795863149;)"
+    R"(("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key");)"
+    R"(created=1795863149;)"
     R"(keyid="SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg";alg="ed25519";)"
     R"(nonce="ICEiIyQlJicoKSorLC0uLw";tag="pharos-pulse")";
 inline const std::string kSignatureInput = "pulse=" + kSignatureParams;
 inline const std::string kSignatureBase =
     "\"@method\": POST\n"
+    "\"@authority\": hub.example:8443\n"
     "\"@path\": /v1/presence\n"
     "\"content-type\": application/json\n"
     "\"content-digest\": sha-256=:ixFsdx8ypRnpfTf3di37acN62GFBGr9wW1AYDIF/YKQ=:\n"
+    "\"idempotency-key\": MDEyMzQ1Njc4OTo7PD0-Pw\n"
     "\"@signature-params\": " + kSignatureParams;
 inline const std::string kSignature =
-    "pulse=:xQg+gvFm5qXSAN8fydQDVosI8mIqmtd/6I3+k3LD1hifICSNr+BEU1DQd+HfkIXOKdiFmntb0Q6RE/ZgWsFjDw==:";
+    "pulse=:vVNU5O55ZIoYZGQjqoVzVIxplD35GRkKOmBhj8ReCw3wA2MHzqY1yEtw9ic6kmIlPVA+VUfi7W4piZsufYMiBw==:";
 
 // The same request to a server whose URL has the path prefix /pharos.
 inline const std::string kPrefixedPath = "/pharos/v1/presence";
 inline const std::string kPrefixedSignature =
-    "pulse=:UB8VcxT7+IxSMpNN5cF80uthieO9U7khEYIc6xunnC05VA1KVbU0MjRI0QlfpMEyfWo9vN4RIeONNzHH0seMAA==:";
+    "pulse=:ipJb4H3UmHODKwLnmgf2e1F0dyw5R7ZpH+ef2e5fM6tyF+Ei/YvUF8kDA64l12h+jaGV14qPBK8lZlSdFwx/Cg==:";
 
 }  // namespace pulse::test_vector

@@ -25,4 +25,8 @@ Metadata collect_node_facts(const MetadataOptions& options) {
   return collect_linux_facts(node_below(options.root), options.state_dir);
 }
 
+std::string node_hostname(const MetadataOptions& options) {
+  return read_hostname(node_below(options.root));
+}
+
 }  // namespace pulse

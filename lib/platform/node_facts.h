@@ -12,6 +12,9 @@ namespace pulse {
 // Failure when no hardware uuid can be found.
 Metadata collect_node_facts(const MetadataOptions& options);
 
+// The system's host name alone, without the rest.
+std::string node_hostname(const MetadataOptions& options);
+
 // The inventory as the system states it, before collect_inventory drops
 // placeholders and cuts long values.
 Inventory collect_node_inventory(const MetadataOptions& options);

@@ -5,6 +5,8 @@
 
 namespace pulse {
 
+std::string node_hostname(const MetadataOptions&) { return windows::read_hostname(); }
+
 // MetadataOptions::root and state_dir serve Linux's fixture trees and its
 // root-only DMI file; Windows reads the firmware table with any privilege.
 Metadata collect_node_facts(const MetadataOptions&) {

@@ -186,11 +186,27 @@ class TokenEnrollment(EnrollTestCase):
         self.assertNothingWritten()
 
     def test_malformed_answer_is_a_protocol_error(self):
-        for answer in ([1, 2], {"heartbeat_interval": "soon"}, {"node_id": 7}):
+        for answer in ([1, 2], {"heartbeat_interval": "soon"}, {"node_id": 7},
+                       {"heartbeat_interval": "1ms"}, {"heartbeat_interval": "59s"}):
             self.receiver.control(enroll_response=answer)
             result = self.enroll("--ca-file", CERTS.ca, "--token-file", self.node.token_file)
             self.assertExit(result, 76)
             self.assertNothingWritten()
+        self.assertIn("heartbeat_interval below 1m", result.stderr)
+
+    def test_server_text_is_shown_with_controls_escaped(self):
+        # ESC, CR and U+009B (CSI in one character) from the server (issue 14).
+        self.receiver.control(enroll_response={"node_id": "n\x1b[2J\r\u009b31m-7"})
+        result = self.enroll("--ca-file", CERTS.ca, "--token-file", self.node.token_file)
+        self.assertExit(result, 0)
+        self.assertIn("n\\x1b[2J\\x0d\\u009b31m-7", result.stdout)
+        for control in ("\x1b", "\r", "\u009b"):
+            self.assertNotIn(control, result.stdout + result.stderr)
+        self.receiver.control(mode="status", status=401,
+                              body={"error": "bad\x1b]0;owned\x07 token\u009b2J"})
+        result = self.enroll("--ca-file", CERTS.ca, "--token-file", self.node.token_file)
+        self.assertExit(result, 77)
+        self.assertIn("bad\\x1b]0;owned\\x07 token\\u009b2J", result.stderr)
 
     def test_reenrolling_keeps_the_key_and_other_settings(self):
         self.node.write_config('[spool]\nmax_events = 5\n\n[identity]\nhostname = "web-07"\n')

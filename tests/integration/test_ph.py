@@ -25,6 +25,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pulse_cli  # noqa: E402
 import receiver_harness as rh  # noqa: E402
+from test_proxy import Tinyproxy  # noqa: E402
 
 PH_SERVER = os.path.join(pulse_cli.SOURCE_DIR, "tests", "ph", "ph_server.py")
 PATIENCE = 30
@@ -142,10 +143,12 @@ class PhSession:
         return self.reader.readline().decode().rstrip("\n")
 
 
-def ph_config(node, url, hostname=None, extra=""):
+def ph_config(node, url, hostname=None, extra="", proxy=None):
     """A config naming the hub, the CA and, if given, an identity.hostname override."""
     text = '[server]\nurl = %s\nca_file = %s\ntimeout = "5s"\n' % (json.dumps(url),
                                                                    json.dumps(CERTS.ca))
+    if proxy is not None:
+        text += "proxy = %s\n" % json.dumps(proxy)
     if hostname is not None:
         text += "\n[identity]\nhostname = %s\n" % json.dumps(hostname)
     node.write_config(text + extra)
@@ -188,6 +191,19 @@ ip addr add 10.77.0.2/24 dev pulse0
 
 
 class PhTest(unittest.TestCase):
+
+    def run_daemon(self, node, while_running):
+        """Starts `run`, calls while_running(proc), stops it with SIGTERM: (exit code, stderr)."""
+        proc = node.popen("run", timeout=None)
+        try:
+            while_running(proc)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=PATIENCE)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return proc.returncode, err
 
     def node(self, **kw):
         node = pulse_cli.Node(prefix="pulse-ph-node-", **kw)
@@ -426,6 +442,27 @@ class PhTest(unittest.TestCase):
             r = node.run("send", "online", pin=CERTS.pin)
             self.assertEqual(r.returncode, 0, r)
 
+    def test_a_proxy_carries_ph_like_https(self):
+        # server.proxy and its failure hints apply to ph:// as to https://.
+        if shutil.which("tinyproxy") is None:
+            self.skipTest("tinyproxy is not installed (apt-get install tinyproxy)")
+        node = self.node()
+        proxy = Tinyproxy(node.dir)
+        self.addCleanup(proxy.stop)
+        with PhHub() as hub:
+            hub.register(node.pub, "node.pub")
+            ph_config(node, hub.url, hostname="proxied", proxy=proxy.url)
+            r = node.run("send", "online", env=pulse_cli.clean_environment(NO_PROXY="*"))
+            self.assertEqual(r.returncode, 0, r)
+            self.assertEqual(proxy.connects(), ["127.0.0.1:%d" % hub.port])
+            self.assertEqual(hub.records()["proxied"]["status"], "online")
+            dead = "http://user:pw-%d@127.0.0.1:%d" % (os.getpid(), pulse_cli.unused_port())
+            ph_config(node, hub.url, hostname="proxied", proxy=dead)
+            r = node.run("send", "online")
+            self.assertEqual(r.returncode, 69, r)
+            self.assertIn("(server.proxy) does not answer", r.stderr)
+            self.assertNotIn("pw-%d" % os.getpid(), r.stderr)
+
     def test_a_hub_that_never_greets_times_out(self):
         node = self.node()
         with PhHub(stall=True) as hub:
@@ -493,24 +530,43 @@ class PhTest(unittest.TestCase):
             hub.register(node.pub, "daemon-admin_id_ed25519.pub")
             ph_config(node, hub.url, hostname="daemon",
                       extra='\n[heartbeat]\ninterval = "1s"\njitter = "0s"\nshutdown_timeout = "15s"\n')
-            proc = node.popen("run", timeout=None)
-            try:
-                events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+            events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+
+            def while_running(proc):
                 self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= 2), events())
                 self.assertEqual(hub.records()["daemon"]["status"], "online")
-                proc.send_signal(signal.SIGTERM)
-                out, err = proc.communicate(timeout=PATIENCE)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
-            self.assertEqual(proc.returncode, 0, err)
+            returncode, err = self.run_daemon(node, while_running)
+            self.assertEqual(returncode, 0, err)
             seen = events()
             self.assertEqual(node.spool_files(), [], err)
             self.assertEqual(seen[0], "ONLINE")
             self.assertEqual(seen[-1], "OFFLINE")
             self.assertEqual(set(seen[1:-1]), {"HEARTBEAT"})
             self.assertEqual(hub.records()["daemon"]["status"], "offline")
+
+    def test_a_reload_with_a_line_break_in_the_host_name_keeps_the_daemon_up(self):
+        # Before issue 14 the reload took it and the next heartbeat threw out of
+        # the daemon loop: exit without OFFLINE.
+        node = self.node()
+        extra = '\n[heartbeat]\ninterval = "1s"\njitter = "0s"\nshutdown_timeout = "15s"\n'
+        with PhHub() as hub:
+            hub.register(node.pub, "daemon-admin_id_ed25519.pub")
+            ph_config(node, hub.url, hostname="daemon", extra=extra)
+            events = lambda: [dict(a["fields"])["pulse_event"] for a in hub.adds()]
+
+            def while_running(proc):
+                self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= 1), events())
+                ph_config(node, hub.url, hostname="daemon\n01", extra=extra)
+                proc.send_signal(signal.SIGHUP)
+                before = events().count("HEARTBEAT")
+                self.assertTrue(wait_until(lambda: events().count("HEARTBEAT") >= before + 2),
+                                events())
+                self.assertIsNone(proc.poll())
+            returncode, err = self.run_daemon(node, while_running)
+            self.assertEqual(returncode, 0, err)
+            self.assertIn("config reload failed", err)
+            self.assertIn("line break", err)
+            self.assertEqual(events()[-1], "OFFLINE")
 
     def test_the_daemon_stops_a_stalled_exchange_at_shutdown(self):
         node = self.node()

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import receiver_harness as rh  # noqa: E402
@@ -72,16 +73,19 @@ const key = crypto.createPrivateKey({
 });
 const body = Buffer.from(spec.body, 'utf8');
 const digest = 'sha-256=:' + crypto.createHash('sha256').update(body).digest('base64') + ':';
-const components = spec.components || ['@method', '@path', 'content-type', 'content-digest'];
+const components = spec.components ||
+  ['@method', '@authority', '@path', 'content-type', 'content-digest', 'idempotency-key'];
 const params = spec.params_text != null ? spec.params_text :
   ';created=' + spec.created + ';keyid="' + spec.keyid + '";alg="' + (spec.alg || 'ed25519') +
   '";nonce="' + spec.nonce + '";tag="' + (spec.tag || 'pharos-pulse') + '"';
 const inner = '(' + components.map((c) => '"' + c + '"').join(' ') + ')' + params;
 const values = {
   '@method': spec.method || 'POST',
+  '@authority': spec.authority,
   '@path': spec.path,
   'content-type': spec.content_type || 'application/json',
   'content-digest': digest,
+  'idempotency-key': spec.idempotency_key,
 };
 const lines = components.map((c) => '"' + c + '": ' + values[c]);
 lines.push('"@signature-params": ' + inner);
@@ -161,12 +165,14 @@ class Node:
         return p
 
     def sign(self, body, path="/v1/presence", created=None, nonce=None, keyid=None, idem=None,
-             ua="pharos-pulse/0.1.0", **spec):
+             ua="pharos-pulse/0.1.0", authority=None, **spec):
         """Returns (headers dict, body str) of a correctly signed request."""
         if not isinstance(body, str):
             body = json.dumps(body, separators=(",", ":"))
+        idem = idem or b64url()
         spec.update({
-            "key_file": self.key, "body": body, "path": path,
+            "key_file": self.key, "body": body, "path": path, "idempotency_key": idem,
+            "authority": authority or self.authority,
             "created": int(time.time()) if created is None else created,
             "nonce": nonce or b64url(), "keyid": keyid or self.fingerprint,
         })
@@ -175,7 +181,7 @@ class Node:
         headers = dict(signed["headers"])
         if ua is not None:
             headers["User-Agent"] = ua
-        headers["Idempotency-Key"] = idem or b64url()
+        headers["Idempotency-Key"] = idem
         return headers, body
 
 
@@ -197,6 +203,8 @@ class ReceiverTestBase(unittest.TestCase):
             cls.rx = rh.Receiver(cls.certs.server_cert, cls.certs.server_key, ca=cls.certs.ca)
         cls.rx.start()
         cls.rx.add_key(cls.node.pub)
+        # The Host header http.client sends, which the receiver verifies as @authority.
+        cls.node.authority = cls.stranger.authority = "127.0.0.1:%d" % cls.rx.port
 
     @classmethod
     def tearDownClass(cls):
@@ -360,11 +368,25 @@ class TestVerification(ReceiverTestBase):
             ({"alg": "rsa-pss-sha512"}, "alg is"),
             ({"components": ["@method", "@path", "content-digest"]}, "covered components"),
             ({"components": ["@path", "@method", "content-type", "content-digest"]}, "covered components"),
+            # The list before issue 14: neither the server nor the event id bound.
+            ({"components": ["@method", "@path", "content-type", "content-digest"]}, "covered components"),
         ]
         for spec, fragment in cases:
             h, b = self.node.sign(self.node.payload(), **spec)
             status, _, body = self.post(h, b)
             self.assertRejected(status, body, self.last(), fragment)
+
+    def test_request_signed_for_another_server_rejected(self):
+        for authority in ("hub.example:%d" % self.rx.port, "127.0.0.1:%d" % (self.rx.port + 1)):
+            h, b = self.node.sign(self.node.payload(), authority=authority)
+            status, _, body = self.post(h, b)
+            self.assertRejected(status, body, self.last(), "signature verification failed")
+
+    def test_changed_idempotency_key_rejected(self):
+        h, b = self.node.sign(self.node.payload())
+        h["Idempotency-Key"] = b64url()
+        status, _, body = self.post(h, b)
+        self.assertRejected(status, body, self.last(), "signature verification failed")
 
     def test_signature_params_missing_or_extra_rejected(self):
         fp = self.node.fingerprint
@@ -636,8 +658,8 @@ class TestHttpMode(ReceiverTestBase):
 class TestVerifyRequestCli(ReceiverTestBase):
 
     def dry_run(self, url="https://hub.example:8443/pharos/v1/presence"):
-        path = re.sub(r"^https?://[^/]+", "", url)
-        h, b = self.node.sign(self.node.payload(), path=path)
+        parts = urllib.parse.urlsplit(url)
+        h, b = self.node.sign(self.node.payload(), path=parts.path, authority=parts.netloc)
         lines = ["POST %s HTTP/1.1" % url] + ["%s: %s" % kv for kv in h.items()]
         return "\n".join(lines) + "\n\n" + b + "\n"
 

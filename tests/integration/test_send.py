@@ -229,6 +229,8 @@ class DryRun(SendTestCase):
         self.assertEqual(rh.verify_dry_run(r.stdout, self.node.pub), (True, "verified"))
         r = self.send("online", server=self.rx.url + "/pharos")
         self.assertExit(r, 0)
+        # The success line names the URL as used, prefix included (issue 14).
+        self.assertIn("delivered ONLINE to %s/pharos/v1/presence (200)" % self.rx.url, r.stderr)
         (rec,) = self.rx.records()
         self.assertEqual(rec["path"], "/pharos/v1/presence")
         self.assertTrue(rec["verified"], rec["error"])
@@ -316,6 +318,40 @@ class Trust(SendTestCase):
         self.assertIn("pinned_pubkey", r.stderr)
         self.assertNoRequest()
         self.assertSpooled(1)
+
+    def test_malformed_pin_is_a_configuration_error(self):
+        # Before issue 14 these were 69 with every event spooled forever, and a
+        # path was read as a key file.
+        pem = os.path.join(self.node.dir, "hub.pem")
+        for pin in ("hello", "sha256/" + CERTS.pin[len("sha256//"):], CERTS.pin + ";", "sha256//AAAA",
+                    pem):
+            with self.subTest(pin=pin):
+                r = self.send(pin=pin)
+                self.assertExit(r, 78)
+                self.assertIn("--pin: ", r.stderr)
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("looks like a file", r.stderr)
+        env = pulse_cli.clean_environment(PHAROS_PULSE_PIN="hello")
+        r = self.node.run("send", "heartbeat", server=self.rx.url, ca_file=CERTS.ca, env=env)
+        self.assertExit(r, 78)
+        self.assertIn("PHAROS_PULSE_PIN: 'hello'", r.stderr)
+        self.assertNoRequest()
+        self.assertNothingSpooled()
+
+    def test_rust_agents_server_format_names_the_variable(self):
+        env = pulse_cli.clean_environment(PHAROS_SERVER="hub:2378")
+        r = self.node.run("send", "heartbeat", env=env)
+        self.assertExit(r, 78)
+        self.assertIn("PHAROS_SERVER", r.stderr)
+        self.assertIn("ph://hub:2378", r.stderr)
+        r = self.send(server="hub.example:8443")
+        self.assertExit(r, 78)
+        self.assertIn("(--server)", r.stderr)
+        self.node.write_config('[server]\nurl = "hub.example"\n')
+        r = self.node.run("send", "heartbeat")
+        self.assertExit(r, 78)
+        self.assertIn("(server.url)", r.stderr)
+        self.assertIn("https://hub.example", r.stderr)
 
     def test_ca_file_that_did_not_sign_the_server_exits_69(self):
         r = self.send(ca_file=CERTS.other_ca)
@@ -623,11 +659,13 @@ for (const r of v.requests) {
   const body = Buffer.from(r.body, 'utf8');
   const digest = 'sha-256=:' + crypto.createHash('sha256').update(body).digest('base64') + ':';
   const params = r.signature_input.slice('pulse='.length);
-  const base = ['"@method": POST', '"@path": ' + r.path, '"content-type": ' + r.content_type,
-    '"content-digest": ' + digest, '"@signature-params": ' + params].join('\n');
+  const base = ['"@method": POST', '"@authority": ' + r.authority, '"@path": ' + r.path,
+    '"content-type": ' + r.content_type, '"content-digest": ' + digest,
+    '"idempotency-key": ' + r.idempotency_key, '"@signature-params": ' + params].join('\n');
   const member = verify.parseDictionary(r.signature_input).members.get('pulse');
   const receiverBase = verify.buildSignatureBase(member, { method: 'POST', target: r.path,
-    headers: { 'content-type': r.content_type, 'content-digest': r.content_digest }, authority: null });
+    headers: { 'content-type': r.content_type, 'content-digest': r.content_digest,
+      'idempotency-key': r.idempotency_key }, authority: r.authority });
   const sig = Buffer.from(r.signature.slice('pulse=:'.length, -1), 'base64');
   out.requests.push({ digest, base, receiver_base: receiverBase,
     signature: 'pulse=:' + crypto.sign(null, Buffer.from(base), priv).toString('base64') + ':',
@@ -660,12 +698,14 @@ process.stdout.write(JSON.stringify(out));
             text = self.block("POST https://hub.example:8443%s/v1/presence HTTP/1.1\n" % prefix) + "\n"
             _, url, headers, body = pulse_cli.parse_dry_run(text)
             request = {"text": text, "path": urllib.parse.urlsplit(url).path, "body": body,
+                       "authority": urllib.parse.urlsplit(url).netloc,
+                       "idempotency_key": header_value(headers, "Idempotency-Key"),
                        "content_type": header_value(headers, "Content-Type"),
                        "content_digest": header_value(headers, "Content-Digest"),
                        "signature_input": header_value(headers, "Signature-Input"),
                        "signature": header_value(headers, "Signature"), "base": None}
             if not prefix:
-                request["base"] = self.block('"@method": POST\n"@path": /v1/presence\n')
+                request["base"] = self.block('"@method": POST\n"@authority": hub.example:8443\n')
             requests.append(request)
         return {"seed_hex": seed.group(1), "pub": self.block("ssh-ed25519 "), "requests": requests}
 

@@ -245,7 +245,7 @@ function handle(req, res) {
       status = 404; answer = { error: 'not found' };
     } else {
       const v = verify.verifyRequest(
-        { method: req.method, target: req.url, headers, headerCounts, body },
+        { method: req.method, target: req.url, scheme: opts.http ? 'http' : 'https', headers, headerCounts, body },
         { keys: verify.loadKeysDir(opts.keysDir), seenNonces, maxSkew: opts.maxSkew, now: Math.floor(nowMs() / 1000) },
       );
       rec.verified = v.ok;

@@ -313,6 +313,13 @@ function loadKeysDir(dir) {
 // RFC 9421 signature base (generic, for the components this profile can meet)
 
 // msg: {method, target (request-target as sent), headers: {lowercase: combined value}, authority}
+
+// RFC 9421 §2.2.3: the authority in lowercase, without the scheme's default port.
+function normalizeAuthority(authority, scheme) {
+  const a = String(authority).trim().toLowerCase();
+  const defaultPort = { https: ':443', http: ':80' }[scheme];
+  return defaultPort && a.endsWith(defaultPort) ? a.slice(0, -defaultPort.length) : a;
+}
 function pathOfTarget(target) {
   let t = target;
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(t); // absolute-form
@@ -565,9 +572,10 @@ function checkPayload(kind, payload, keyid) {
 // ---------------------------------------------------------------------------
 // The whole check of one request
 
-const REQUIRED_COMPONENTS = ['@method', '@path', 'content-type', 'content-digest'];
+const REQUIRED_COMPONENTS = ['@method', '@authority', '@path', 'content-type', 'content-digest', 'idempotency-key'];
 const REQUIRED_PARAMS = ['created', 'keyid', 'alg', 'nonce', 'tag'];
-const SINGLE_HEADERS = ['content-type', 'content-digest', 'signature-input', 'signature', 'user-agent', 'idempotency-key'];
+const SINGLE_HEADERS = ['host', 'content-type', 'content-digest', 'signature-input', 'signature', 'user-agent',
+  'idempotency-key'];
 
 function kindOfPath(p) {
   if (p.endsWith('/v1/presence')) return 'presence';
@@ -580,7 +588,8 @@ function b64urlBytes(s) {
   return Buffer.from(s.replace(/=+$/, ''), 'base64url').length;
 }
 
-// req:  {method, target, headers: {lowercase: combined value}, headerCounts: {lowercase: n}, body: Buffer}
+// req:  {method, target, scheme ('https' | 'http'), headers: {lowercase: combined value},
+//        headerCounts: {lowercase: n}, body: Buffer}; @authority is the Host header received.
 // opts: {keys: Map from loadKeysDir, now (unix s), maxSkew (s, default 300),
 //        checkTime (default true), seenNonces: Set or null}
 // Returns {ok, error, kind, keyid, nonce, created, idempotencyKey, payload, base, keySource}
@@ -600,7 +609,7 @@ function verifyRequest(req, opts = {}) {
   for (const name of SINGLE_HEADERS) {
     if ((counts[name] || 0) > 1) return fail(`header ${name} sent more than once`);
   }
-  for (const name of ['content-type', 'content-digest', 'signature-input', 'signature']) {
+  for (const name of ['host', 'content-type', 'content-digest', 'signature-input', 'signature', 'idempotency-key']) {
     if (!Object.prototype.hasOwnProperty.call(h, name)) return fail(`missing ${name} header`);
   }
   if (h['content-type'] !== 'application/json') return fail(`content-type is ${JSON.stringify(h['content-type'])}, not application/json`);
@@ -642,7 +651,8 @@ function verifyRequest(req, opts = {}) {
   const comps = member.items.map((x) => x.item);
   if (member.items.some((x) => x.params.length) || comps.some((c) => c.type !== 'string') ||
       comps.map((c) => c.value).join(' ') !== REQUIRED_COMPONENTS.join(' ')) {
-    return fail(`covered components are ${canonical.slice(0, canonical.indexOf(')') + 1)}, not ("@method" "@path" "content-type" "content-digest")`);
+    return fail(`covered components are ${canonical.slice(0, canonical.indexOf(')') + 1)}, not ` +
+      `(${REQUIRED_COMPONENTS.map((c) => `"${c}"`).join(' ')})`);
   }
   const params = new Map(member.params.map(([k, v]) => [k, v]));
   const names = member.params.map(([k]) => k);
@@ -685,7 +695,8 @@ function verifyRequest(req, opts = {}) {
 
   let base;
   try {
-    base = buildSignatureBase(member, { method: req.method, target: req.target, headers: h, authority: null });
+    base = buildSignatureBase(member, { method: req.method, target: req.target, headers: h,
+      authority: normalizeAuthority(h.host, req.scheme) });
   } catch (e) { return fail(`cannot build signature base: ${e.message}`); }
   result.base = base;
   if (!crypto.verify(null, Buffer.from(base, 'utf8'), key.keyObject, signature)) {
@@ -698,7 +709,6 @@ function verifyRequest(req, opts = {}) {
     opts.seenNonces.add(result.nonce);
   }
   const idem = h['idempotency-key'];
-  if (!idem) return fail('missing idempotency-key header');
   result.idempotencyKey = idem;
   if (b64urlBytes(idem) < 16) return fail('idempotency-key is not base64url of at least 128 bits');
   const ua = h['user-agent'] || '';
@@ -742,13 +752,17 @@ function parseDryRun(text) {
     if (c <= 0) throw new Error(`bad header line: ${line}`);
     list.push([line.slice(0, c), line.slice(c + 1)]);
   }
+  const url = new URL(m[1]);
+  // The Host header curl would send for this URL.
+  list.push(['Host', url.host]);
   const { headers, headerCounts } = combineHeaders(list);
-  return { method: 'POST', url: m[1], target: m[1], headers, headerCounts, body: Buffer.from(body, 'utf8') };
+  return { method: 'POST', url: m[1], target: m[1], scheme: url.protocol.slice(0, -1), headers, headerCounts,
+    body: Buffer.from(body, 'utf8') };
 }
 
 module.exports = {
   SFError, parseDictionary, serializeInnerList, serializeBareItem,
   parseOpenSshPublicKey, fingerprintOfBlob, loadKeysDir,
-  pathOfTarget, buildSignatureBase, verifyRequest, checkPayload, combineHeaders, parseDryRun, kindOfPath,
+  pathOfTarget, normalizeAuthority, buildSignatureBase, verifyRequest, checkPayload, combineHeaders, parseDryRun, kindOfPath,
   ipv6Text, ipv6Bytes,
 };
