@@ -15,14 +15,14 @@ if(PULSE_SANITIZE)
 endif()
 
 set(PULSE_CURL_PREFIX "" CACHE PATH
-  "Prefix of the static libcurl built by scripts/build-static.sh (BUILD_DIR/deps/curl-prefix)")
+  "Prefix of the static libcurl built by scripts/build-static.sh (~/.cache/pharos-pulse/linux-static/curl-RECIPE_ID)")
 if(NOT PULSE_CURL_PREFIX)
   message(FATAL_ERROR "PULSE_STATIC=ON needs -DPULSE_CURL_PREFIX=<prefix of a static libcurl>. "
     "Run scripts/build-static.sh [BUILD_DIR], which builds libcurl from Debian's curl "
-    "source package into BUILD_DIR/deps/curl-prefix and passes it here.")
+    "source package into ~/.cache/pharos-pulse/linux-static/curl-RECIPE_ID and passes it here.")
 endif()
 set(PULSE_WOLFSSL_PREFIX "" CACHE PATH
-  "Prefix of the static wolfSSL built by scripts/build-static.sh (BUILD_DIR/deps/wolfssl-prefix)")
+  "Prefix of the static wolfSSL built by scripts/build-static.sh (~/.cache/pharos-pulse/linux-static/wolfssl-RECIPE_ID)")
 if(NOT PULSE_WOLFSSL_PREFIX)
   message(FATAL_ERROR "PULSE_STATIC=ON needs -DPULSE_WOLFSSL_PREFIX=<prefix of a static wolfSSL>: "
     "run scripts/build-static.sh [BUILD_DIR].")

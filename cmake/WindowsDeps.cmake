@@ -11,7 +11,7 @@ set(PULSE_WINDOWS_PREFIX "" CACHE PATH
 if(NOT EXISTS "${PULSE_WINDOWS_PREFIX}/lib/libcurl.a" OR NOT EXISTS "${PULSE_WINDOWS_PREFIX}/lib/libsodium.a")
   message(FATAL_ERROR "PULSE_WINDOWS_PREFIX='${PULSE_WINDOWS_PREFIX}' holds no lib/libcurl.a and "
     "lib/libsodium.a: run scripts/build-windows.sh [BUILD_DIR], which builds them into "
-    "BUILD_DIR/deps/prefix and passes it here.")
+    "~/.cache/pharos-pulse/windows/prefix-RECIPE_ID and passes it here.")
 endif()
 
 set(_pulse_headers "${CMAKE_BINARY_DIR}/header-only")

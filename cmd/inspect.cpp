@@ -116,6 +116,10 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
                        format_duration(settings.heartbeat_jitter) + " jitter");
 }
 
+void warn_about_public_file(const Identity& identity, const std::filesystem::path& key_file) {
+  if (auto mismatch = public_file_mismatch(identity, key_file)) log::warning(*mismatch);
+}
+
 ExitCode run_inspect(const InspectOptions& options, const GlobalOptions& globals) {
   Settings settings = resolve_settings(globals);
   Metadata metadata = collect_metadata(metadata_options(settings));
@@ -124,6 +128,7 @@ ExitCode run_inspect(const InspectOptions& options, const GlobalOptions& globals
 
   if (options.json) {
     Identity identity = load_identity(settings.key_file);
+    warn_about_public_file(identity, settings.key_file);
     EventKind kind = *parse_event_kind(options.event);
     auto payload = presence_payload(kind, format_timestamp(Clock::now()), identity.fingerprint(),
                                     metadata, inventory);
@@ -135,6 +140,7 @@ ExitCode run_inspect(const InspectOptions& options, const GlobalOptions& globals
   std::string key_problem;
   try {
     identity = load_identity(settings.key_file);
+    warn_about_public_file(*identity, settings.key_file);
   } catch (const Failure& failure) {
     key_problem = failure.what();
   }

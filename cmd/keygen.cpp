@@ -20,8 +20,11 @@ ExitCode run_keygen(const KeygenOptions& options, const GlobalOptions& globals) 
   std::string comment = options.comment.value_or(
       default_key_comment(collect_metadata(metadata_options(settings)).hostname));
   Identity identity = Identity::generate(std::move(comment));
-  save_identity(identity, settings.key_file, options.force);
   const std::string key_file = settings.key_file.string();
+  if (!save_identity(identity, settings.key_file, options.force)) {
+    throw Failure(ExitCode::cant_create,
+                  "identity key '" + key_file + "' already exists; use --force to replace it");
+  }
   std::printf("wrote %s\nwrote %s.pub\nfingerprint %s\n", key_file.c_str(), key_file.c_str(),
               identity.fingerprint().c_str());
   return ExitCode::ok;

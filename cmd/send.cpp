@@ -23,6 +23,9 @@ ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
   Settings settings = resolve_settings(globals);
   ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
   Identity identity = load_identity(settings.key_file);
+  if (globals.verbose > 0) {
+    if (auto mismatch = public_file_mismatch(identity, settings.key_file)) log::warning(*mismatch);
+  }
   HttpClient client(TransportSettings::from(settings));
   auto channel = open_presence_channel(server, client, identity, settings.key_file);
 

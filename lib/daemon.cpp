@@ -222,7 +222,11 @@ class Daemon {
         send(EventKind::heartbeat);
         schedule_heartbeat(HeartbeatAfter::heartbeat);
       } else if (now() >= next_heartbeat_) {
-        send(EventKind::heartbeat);
+        if (heartbeat_waits_for_retry(now(), retry_at_)) {
+          spool_until_retry(EventKind::heartbeat);
+        } else {
+          send(EventKind::heartbeat);
+        }
         schedule_heartbeat(HeartbeatAfter::heartbeat);
       } else if (retry_at_ && now() >= *retry_at_) {
         retry_spool();
@@ -289,6 +293,27 @@ class Daemon {
     } else {
       waiting_in_spool_.reset();
     }
+  }
+
+  // A heartbeat due while the spool waits for its retry joins the spool
+  // without asking the server (heartbeat_waits_for_retry).
+  void spool_until_retry(EventKind kind) {
+    const ClockReading made = clock_steps_.now();
+    StoredEvent event = create_presence_event(kind, *connection_->identity,
+                                              metadata_options(connection_->settings),
+                                              connection_->inventory, made.wall);
+    try {
+      connection_->spool->add(event);
+    } catch (const std::system_error& error) {
+      log::error("cannot spool the " + std::string(event_name(kind)) + ": " + error.what() +
+                 "; sending it now");
+      send(kind);
+      return;
+    }
+    log::info(std::string(event_name(kind)) + " spooled behind the events waiting for the retry at " +
+              retry_text_);
+    waiting_in_spool_ = kind;
+    clock_steps_.remember(event, made, *connection_->spool);
   }
 
   // The spool lock when no `send` holds it; nullptr when the state

@@ -7,12 +7,15 @@
 
 #include "files.h"
 #include "spool.h"
+#include "state_directory.h"
 
 namespace pulse {
 
 FileLock::FileLock(const std::filesystem::path& path, bool wait) {
-  create_directories(path.parent_path(), 0700);
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // 0755: unprivileged runs read the values root keeps there (contract §3).
+  create_directories(path.parent_path(), 0755);
+  check_trusted_directory(path.parent_path(), "state directory");
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
   if (fd_ < 0) {
     throw std::system_error(errno, std::generic_category(), "cannot open '" + path.string() + "'");
   }

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -10,15 +11,56 @@
 
 namespace pulse {
 
+// The most a file read from the system or the state directory may hold
+// (contract §3): a wrong or hostile file must not fill the memory.
+inline constexpr std::size_t kMaxSystemFileSize = 64 * 1024;
+
 // Reads a whole file; nullopt when it does not exist. Other errors throw
 // std::system_error naming the path.
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
+
+enum class Symlinks { follow, refuse };
+
+// As read_file_if_exists, for a file of at most `limit` bytes: a larger one
+// (or a device that never ends) throws std::system_error(EFBIG) saying so.
+// Symlinks::refuse refuses a symlink at `path` (ELOOP), for files in a
+// directory another user may have prepared.
+std::optional<std::string> read_bounded_file_if_exists(const std::filesystem::path& path,
+                                                       std::size_t limit, Symlinks symlinks);
 
 // Writes through a dot-prefixed temp file in the same directory, fsyncs it,
 // renames it over `path` and fsyncs the directory, so a crash leaves either
 // the old file or the new one. Throws std::system_error.
 void write_file_atomically(const std::filesystem::path& path, std::string_view data,
                            mode_t mode);
+
+// Who owns a file written by write_file_atomically; nullopt leaves it to
+// the writer (POSIX only; Windows files keep the ACL their mode gives).
+struct FileOwner {
+  unsigned long user;
+  unsigned long group;
+};
+void write_file_atomically(const std::filesystem::path& path, std::string_view data, mode_t mode,
+                           const std::optional<FileOwner>& owner);
+
+// An existing file's mode and owner, following symlinks; nullopt when it
+// does not exist (and on Windows, where its ACL is not carried over).
+struct FileAccess {
+  mode_t mode;
+  FileOwner owner;
+};
+std::optional<FileAccess> existing_file_access(const std::filesystem::path& path);
+
+// This process as owner of its new files, with group `name`, when the group
+// exists and the process may give files to it (it runs as root); nullopt
+// otherwise and on Windows.
+std::optional<FileOwner> owner_with_group(const char* name);
+
+// As write_file_atomically, but never replaces an existing `path`: false
+// (nothing changed) when it exists, so of several processes creating the
+// same file exactly one wins.
+bool create_file_atomically(const std::filesystem::path& path, std::string_view data,
+                            mode_t mode);
 
 // Whether `name` is one of the temp files write_file_atomically makes: one
 // that outlives its writer was left by a crash before the rename.

@@ -2,10 +2,14 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <new>
 #include <stdexcept>
+#include <vector>
 #include <system_error>
 
 #include "failure.h"
+#include "dump_protection.h"
 #include "files.h"
 #include "key_file.h"
 #include "log.h"
@@ -19,6 +23,21 @@ constexpr std::string_view key_type = "ssh-ed25519";
 void put_string(std::string& out, std::string_view data) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(data.size() >> shift));
   out.append(data);
+}
+
+std::string fingerprint_of(Bytes blob) {
+  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest;
+  crypto_hash_sha256(digest.data(), blob.data(), blob.size());
+  return "SHA256:" + base64_unpadded(digest);
+}
+
+// The key blob of an authorized_keys line ("TYPE BASE64 comment").
+std::optional<std::vector<std::uint8_t>> public_blob_of(std::string_view line) {
+  const std::size_t begin = line.find(' ');
+  if (begin == std::string_view::npos) return std::nullopt;
+  const std::size_t end = line.find_first_of(" \t\r\n", begin + 1);
+  const std::size_t length = end == std::string_view::npos ? end : end - begin - 1;
+  return decode_base64(line.substr(begin + 1, length));
 }
 
 }  // namespace
@@ -35,21 +54,26 @@ void ensure_sodium() {
 
 void wipe_memory(void* data, std::size_t size) { sodium_memzero(data, size); }
 
-SecretKey::SecretKey() = default;
-
-SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(other.bytes_) {
-  sodium_memzero(other.bytes_.data(), other.bytes_.size());
+SecretKey::SecretKey() {
+  ensure_sodium();
+  protect_from_core_dumps();
+  bytes_ = static_cast<std::uint8_t*>(sodium_malloc(size()));
+  if (bytes_ == nullptr) throw std::bad_alloc();
+  sodium_memzero(bytes_, size());
 }
+
+SecretKey::SecretKey(SecretKey&& other) noexcept : bytes_(std::exchange(other.bytes_, nullptr)) {}
 
 SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   if (this != &other) {
-    bytes_ = other.bytes_;
-    sodium_memzero(other.bytes_.data(), other.bytes_.size());
+    sodium_free(bytes_);
+    bytes_ = std::exchange(other.bytes_, nullptr);
   }
   return *this;
 }
 
-SecretKey::~SecretKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
+// sodium_free wipes the buffer before it unmaps it.
+SecretKey::~SecretKey() { sodium_free(bytes_); }
 
 Identity::Identity(SecretKey secret, PublicKey public_key, std::string comment)
     : secret_(std::move(secret)), public_key_(public_key), comment_(std::move(comment)) {}
@@ -70,13 +94,7 @@ std::string Identity::public_blob() const {
   return blob;
 }
 
-std::string Identity::fingerprint() const {
-  const std::string blob = public_blob();
-  std::array<std::uint8_t, crypto_hash_sha256_BYTES> digest;
-  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(blob.data()),
-                     blob.size());
-  return "SHA256:" + base64_unpadded(digest);
-}
+std::string Identity::fingerprint() const { return fingerprint_of(as_bytes(public_blob())); }
 
 std::string Identity::public_line() const {
   std::string line = std::string(key_type) + " " + base64(as_bytes(public_blob()));
@@ -104,27 +122,47 @@ Identity load_identity(const std::filesystem::path& key_file) {
   }
 }
 
-void save_identity(const Identity& identity, const std::filesystem::path& key_file,
+bool save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite) {
-  std::error_code unreachable_counts_as_absent;
-  const auto status = std::filesystem::symlink_status(key_file, unreachable_counts_as_absent);
-  if (!overwrite && std::filesystem::exists(status)) {
-    throw Failure(ExitCode::cant_create, "identity key '" + key_file.string() +
-                                             "' already exists; use --force to replace it");
-  }
   ensure_sodium();
   Wiped<std::string> text(format_openssh_private_key(identity, randombytes_random()));
   std::filesystem::path public_file = key_file;
   public_file += ".pub";
   try {
     create_directories(key_file.parent_path(), 0700);
-    // The public half first, so a private key on disk always has its .pub.
+    if (overwrite) {
+      write_key_file(key_file, *text);
+    } else if (!create_key_file(key_file, *text)) {
+      return false;
+    }
+    // Only the process whose key is on disk writes its .pub. Another that
+    // finds the key before the .pub reads the public half from the key.
     write_file_atomically(public_file, identity.public_line() + "\n", 0644);
-    write_key_file(key_file, *text);
   } catch (const std::system_error& error) {
     throw Failure(ExitCode::cant_create,
                   "cannot write identity key '" + key_file.string() + "': " + error.what());
   }
+  return true;
+}
+
+std::optional<std::string> public_file_mismatch(const Identity& identity,
+                                                const std::filesystem::path& key_file) {
+  std::filesystem::path public_file = key_file;
+  public_file += ".pub";
+  std::optional<std::string> line;
+  try {
+    line = read_bounded_file_if_exists(public_file, kMaxSystemFileSize, Symlinks::follow);
+  } catch (const std::system_error&) {
+    return std::nullopt;
+  }
+  if (!line) return std::nullopt;
+  const std::string own = identity.public_blob();
+  const auto blob = public_blob_of(*line);
+  if (blob && std::ranges::equal(*blob, as_bytes(own))) return std::nullopt;
+  return "'" + public_file.string() + "' does not match the identity key '" + key_file.string() +
+         "': it holds " + (blob ? fingerprint_of(*blob) : std::string("no public key")) +
+         ", the key is " + identity.fingerprint() + "; pharos-pulse uses the key (write the .pub "
+         "again with 'ssh-keygen -y -f " + key_file.string() + " > " + public_file.string() + "')";
 }
 
 std::string default_key_comment(std::string_view hostname) {
@@ -133,11 +171,18 @@ std::string default_key_comment(std::string_view hostname) {
 
 Identity load_or_create_identity(const std::filesystem::path& key_file,
                                  const std::function<std::string()>& hostname) {
-  if (std::filesystem::exists(key_file)) return load_identity(key_file);
-  Identity identity = Identity::generate(default_key_comment(hostname()));
-  save_identity(identity, key_file, false);
-  log::info("created identity key " + key_file.string() + " (" + identity.fingerprint() + ")");
-  return identity;
+  std::error_code unreachable_counts_as_absent;
+  const auto status = std::filesystem::symlink_status(key_file, unreachable_counts_as_absent);
+  if (!std::filesystem::exists(status)) {
+    Identity identity = Identity::generate(default_key_comment(hostname()));
+    if (save_identity(identity, key_file, false)) {
+      log::info("created identity key " + key_file.string() + " (" + identity.fingerprint() + ")");
+      return identity;
+    }
+  }
+  // Also when another process (first boot: run and enroll) created it a
+  // moment ago: every process must use the one key on disk.
+  return load_identity(key_file);
 }
 
 }  // namespace pulse

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,8 +47,10 @@ class Wiped {
   Buffer buffer_;
 };
 
-// libsodium's 64-byte secret key (seed then public half), wiped with
-// sodium_memzero when it goes away.
+// libsodium's 64-byte secret key (seed then public half) in a sodium_malloc
+// buffer: guarded, locked in memory, left out of core dumps and wiped when
+// it goes away. Making one marks the process as not dumpable
+// (dump_protection.h). A moved-from key holds nothing.
 class SecretKey {
  public:
   SecretKey();
@@ -57,12 +60,12 @@ class SecretKey {
   SecretKey& operator=(SecretKey&& other) noexcept;
   ~SecretKey();
 
-  std::uint8_t* data() { return bytes_.data(); }
-  const std::uint8_t* data() const { return bytes_.data(); }
+  std::uint8_t* data() { return bytes_; }
+  const std::uint8_t* data() const { return bytes_; }
   static constexpr std::size_t size() { return 64; }
 
  private:
-  std::array<std::uint8_t, 64> bytes_{};
+  std::uint8_t* bytes_;
 };
 
 class Identity {
@@ -95,11 +98,20 @@ class Identity {
 // key type or a malformed file, each with a message saying how to fix it.
 Identity load_identity(const std::filesystem::path& key_file);
 
-// Writes <key_file> (0600) and <key_file>.pub (0644) atomically, creating the
-// parent directory with mode 0700. Without `overwrite` an existing key is left
-// alone and Failure(cant_create) is thrown.
-void save_identity(const Identity& identity, const std::filesystem::path& key_file,
+// Writes <key_file> (0600), then <key_file>.pub (0644), each atomically,
+// creating the parent directory with mode 0700. With `overwrite` an existing
+// key is replaced. Without, the key file is claimed without replacing
+// anything: false (nothing written) when a key exists, also one another
+// process created a moment ago. A write error is Failure(cant_create).
+bool save_identity(const Identity& identity, const std::filesystem::path& key_file,
                    bool overwrite);
+
+// A warning naming both fingerprints when <key_file>.pub holds another
+// public key than `identity`'s (pharos-pulse uses the key itself); nullopt
+// when it matches or there is no readable .pub. For inspect, send -v and the
+// Ph login.
+std::optional<std::string> public_file_mismatch(const Identity& identity,
+                                                const std::filesystem::path& key_file);
 
 // The default comment: "pharos-pulse@HOST".
 std::string default_key_comment(std::string_view hostname);

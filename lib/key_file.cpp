@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "files.h"
+#include "openssh_key.h"
 
 namespace pulse {
 namespace {
@@ -25,7 +26,7 @@ struct Closer {
 }  // namespace
 
 // Reads through one descriptor, so the mode check and the read see the same
-// file.
+// file. The text is read first, to tell a public key from a private one.
 void read_key_file(const std::filesystem::path& key_file, std::string& text) {
   const std::string name = key_file.string();
   // O_NONBLOCK: a FIFO at the key path must not hang the open.
@@ -41,13 +42,6 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
   if (::fstat(fd, &status) != 0)
     throw unreadable_key(key_file, std::generic_category().message(errno));
   if (!S_ISREG(status.st_mode)) throw unreadable_key(key_file, "not a regular file");
-  if ((status.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
-    throw Failure(ExitCode::configuration, "identity key '" + name +
-                                               "' is readable by others (mode " + mode +
-                                               "); run 'chmod 600 " + name + "'");
-  }
   if (status.st_size > max_key_file_size)
     throw unreadable_key(key_file, "the file is too large for a key");
 
@@ -61,10 +55,24 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
     filled += static_cast<std::size_t>(got);
   }
   text.resize(filled);
+  // A .pub given as the key is readable by all, as it should be: say what
+  // it is rather than advise a chmod.
+  if (is_public_key_text(text)) throw unreadable_key(key_file, std::string(kPublicKeyRefusal));
+  if ((status.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+    throw Failure(ExitCode::configuration, "identity key '" + name +
+                                               "' is readable by others (mode " + mode +
+                                               "); run 'chmod 600 " + name + "'");
+  }
 }
 
 void write_key_file(const std::filesystem::path& key_file, std::string_view text) {
   write_file_atomically(key_file, text, 0600);
+}
+
+bool create_key_file(const std::filesystem::path& key_file, std::string_view text) {
+  return create_file_atomically(key_file, text, 0600);
 }
 
 }  // namespace pulse

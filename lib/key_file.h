@@ -19,6 +19,10 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text);
 // Writes the key atomically. Throws std::system_error.
 void write_key_file(const std::filesystem::path& key_file, std::string_view text);
 
+// Writes the key atomically unless a file exists at `key_file`: false then,
+// and nothing changed. Throws std::system_error.
+bool create_key_file(const std::filesystem::path& key_file, std::string_view text);
+
 // "cannot read identity key '<file>': <reason>", exit 78.
 Failure unreadable_key(const std::filesystem::path& key_file, const std::string& reason);
 

@@ -8,6 +8,7 @@
 
 #include "files.h"
 #include "key_file.h"
+#include "openssh_key.h"
 #include "platform/windows_error.h"
 #include "platform/windows_text.h"
 
@@ -30,11 +31,22 @@ class SealedBlob {
     SecureZeroMemory(blob.pbData, blob.cbData);
     LocalFree(blob.pbData);
   }
+  std::string_view view() const {
+    return {reinterpret_cast<const char*>(blob.pbData), blob.cbData};
+  }
   DATA_BLOB blob{};
 };
 
 DATA_BLOB blob_of(std::string_view data) {
   return {static_cast<DWORD>(data.size()), reinterpret_cast<BYTE*>(const_cast<char*>(data.data()))};
+}
+
+void seal(std::string_view text, SealedBlob& sealed) {
+  DATA_BLOB plain = blob_of(text);
+  if (!CryptProtectData(&plain, L"pharos-pulse identity key", nullptr, nullptr, nullptr,
+                        CRYPTPROTECT_LOCAL_MACHINE | CRYPTPROTECT_UI_FORBIDDEN, &sealed.blob)) {
+    throw windows::last_error("cannot seal the key with DPAPI");
+  }
 }
 
 // Rights that let an account read the file (or change its ACL to do so).
@@ -113,6 +125,9 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
     throw Failure(ExitCode::configuration, "no identity key at '" + key_file.string() +
                                                "'; create one with 'pharos-pulse keygen'");
   }
+  if (is_public_key_text(*content)) {
+    throw unreadable_key(key_file, std::string(kPublicKeyRefusal));
+  }
   if (auto reader = other_reader(key_file)) {
     throw Failure(ExitCode::configuration,
                   "identity key '" + key_file.string() + "' is readable by " + *reader +
@@ -146,16 +161,15 @@ void read_key_file(const std::filesystem::path& key_file, std::string& text) {
 // keeps other users from the sealed file, which any local account could
 // unseal.
 void write_key_file(const std::filesystem::path& key_file, std::string_view text) {
-  DATA_BLOB plain = blob_of(text);
   SealedBlob sealed;
-  if (!CryptProtectData(&plain, L"pharos-pulse identity key", nullptr, nullptr, nullptr,
-                        CRYPTPROTECT_LOCAL_MACHINE | CRYPTPROTECT_UI_FORBIDDEN, &sealed.blob)) {
-    throw windows::last_error("cannot seal the key with DPAPI");
-  }
-  write_file_atomically(
-      key_file,
-      std::string_view(reinterpret_cast<const char*>(sealed.blob.pbData), sealed.blob.cbData),
-      0600);
+  seal(text, sealed);
+  write_file_atomically(key_file, sealed.view(), 0600);
+}
+
+bool create_key_file(const std::filesystem::path& key_file, std::string_view text) {
+  SealedBlob sealed;
+  seal(text, sealed);
+  return create_file_atomically(key_file, sealed.view(), 0600);
 }
 
 }  // namespace pulse

@@ -2,6 +2,7 @@
 // spawning processes.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -32,6 +33,11 @@ struct MetadataOptions {
   std::optional<std::string> platform_override;  // "auto" counts as none
 };
 
+// Every string field of the payload is at most this long (contract §3).
+inline constexpr std::size_t kMaxPayloadString = 1024;
+
+// A longer string field is cut (and a warning added), so a hostile or broken
+// system file cannot blow up every event.
 Metadata collect_metadata(const MetadataOptions& options);
 
 // The hostname collect_metadata would report, and nothing else.

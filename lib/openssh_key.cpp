@@ -74,8 +74,25 @@ std::string_view next_line(std::string_view& text) {
   return trim(line);
 }
 
+// OpenSSH 9.2's ssh-keygen reads no PKCS#8 Ed25519 key (openssl genpkey's),
+// so the advice names a converter that does.
+constexpr std::string_view pkcs8_ed25519_advice =
+    "not an OpenSSH key but an Ed25519 key in PKCS#8 PEM; pharos-pulse needs it in the OpenSSH "
+    "format, which ssh-keygen cannot convert it to: convert it with Python's cryptography "
+    "(python3-cryptography; see KEYS in pharos-pulse(1)) or make a new key with 'pharos-pulse "
+    "keygen --force'";
+
+// A PKCS#8 body starts with the algorithm's OID; Ed25519's (1.3.101.112)
+// puts "BQYDK2Vw" into its first base64 characters.
+bool is_pkcs8_ed25519(std::string_view body) {
+  return next_line(body).substr(0, 24).find("BQYDK2Vw") != std::string_view::npos;
+}
+
 // Names what the file is instead, so the message says what to do about it.
-[[noreturn]] void refuse_other_format(std::string_view first_line) {
+[[noreturn]] void refuse_other_format(std::string_view first_line, std::string_view rest) {
+  if (first_line == "-----BEGIN PRIVATE KEY-----" && is_pkcs8_ed25519(rest)) {
+    throw KeyFormatError(std::string(pkcs8_ed25519_advice));
+  }
   struct Pem {
     std::string_view line;
     std::string_view what;
@@ -93,9 +110,7 @@ std::string_view next_line(std::string_view& text) {
                            std::string(ed25519_hint));
     }
   }
-  if (first_line.starts_with("ssh-") || first_line.starts_with("ecdsa-")) {
-    throw KeyFormatError("this is a public key; give the private key file (without .pub)");
-  }
+  if (is_public_key_text(first_line)) throw KeyFormatError(std::string(kPublicKeyRefusal));
   if (first_line.empty()) throw KeyFormatError("the file is empty");
   throw KeyFormatError("not an OpenSSH private key (no '" + std::string(begin_line) + "' line)");
 }
@@ -104,7 +119,7 @@ std::string_view next_line(std::string_view& text) {
 void dearmour(std::string_view armoured, std::vector<std::uint8_t>& blob) {
   std::string_view text = trim(armoured);
   const std::string_view first = next_line(text);
-  if (first != begin_line) refuse_other_format(first);
+  if (first != begin_line) refuse_other_format(first, text);
 
   Wiped<std::string> base64_text;
   base64_text->reserve(text.size());
@@ -194,6 +209,12 @@ Identity parse_private_section(Bytes section, const PublicKey& public_key) {
 }
 
 }  // namespace
+
+bool is_public_key_text(std::string_view text) {
+  text = trim(text);
+  return text.starts_with("ssh-") || text.starts_with("ecdsa-") ||
+         text.starts_with("sk-ssh-") || text.starts_with("sk-ecdsa-");
+}
 
 Identity parse_openssh_private_key(std::string_view armoured) {
   Wiped<std::vector<std::uint8_t>> blob;

@@ -23,6 +23,13 @@ class EncryptedKeyError : public KeyFormatError {
   using KeyFormatError::KeyFormatError;
 };
 
+// Whether `text` is a public key (a .pub file's "ssh-ed25519 AAAA… comment")
+// where a private key was expected; said before any advice about the mode a
+// private key needs.
+bool is_public_key_text(std::string_view text);
+inline constexpr std::string_view kPublicKeyRefusal =
+    "this is a public key; give the private key file (without .pub)";
+
 // Parses "-----BEGIN OPENSSH PRIVATE KEY-----" armoured text. The text holds
 // the secret key, so the caller wipes it.
 Identity parse_openssh_private_key(std::string_view armoured);

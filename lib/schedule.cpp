@@ -48,6 +48,10 @@ Duration next_wake_up(Duration next_heartbeat, std::optional<Duration> retry_at)
   return retry_at ? std::min(next_heartbeat, *retry_at) : next_heartbeat;
 }
 
+bool heartbeat_waits_for_retry(Duration now, std::optional<Duration> retry_at) {
+  return retry_at && now < *retry_at;
+}
+
 SuspendDetector::SuspendDetector(const Clocks& clocks)
     : clocks_(clocks), suspended_so_far_(clocks.boottime() - clocks.monotonic()) {}
 

@@ -63,8 +63,8 @@ class Backoff {
 };
 
 // The longest Retry-After the daemon obeys: an hour, the default heartbeat
-// interval. A server can ask for a pause, not for a node to fall silent;
-// heartbeats keep their own schedule either way and bring the spool along.
+// interval. A server can ask for a pause, not for a node to fall silent for
+// longer than that.
 constexpr Duration kMaxRetryAfter = std::chrono::hours(1);
 
 // The wait before the next retry: the backoff's delay, or the server's
@@ -77,6 +77,12 @@ Duration retry_delay(Duration backoff, std::optional<std::chrono::seconds> retry
 // The daemon's next wake-up for an event: the heartbeat, or the retry when
 // one is pending and comes first.
 Duration next_wake_up(Duration next_heartbeat, std::optional<Duration> retry_at);
+
+// Whether a heartbeat falling due at `now` only joins the spool: while a
+// retry is pending (the backoff's, or the server's Retry-After) the node
+// does not ask the server before it, and the retry delivers the heartbeat
+// in order.
+bool heartbeat_waits_for_retry(Duration now, std::optional<Duration> retry_at);
 
 // Notices that the machine was suspended: the boot-time clock ran ahead of
 // the monotonic one since the last look.

@@ -1,14 +1,13 @@
 #include "settings.h"
 
 #include <cstdlib>
-#include <system_error>
 
 #include "config_file.h"
 #include "failure.h"
-#include "files.h"
 #include "ph_protocol.h"
 #include "pin_list.h"
 #include "server_url.h"
+#include "toml_document.h"
 
 namespace pulse {
 namespace {
@@ -56,12 +55,7 @@ Settings load_settings(const SettingFlags& flags, const Environment& environment
     named_explicitly = false;
   }
 
-  std::optional<std::string> text;
-  try {
-    text = read_file_if_exists(settings.config_file);
-  } catch (const std::system_error& error) {
-    throw Failure(ExitCode::configuration, std::string("cannot read config file: ") + error.what());
-  }
+  const std::optional<std::string> text = read_config_text(settings.config_file);
   if (text) {
     settings.config_file_found = true;
     apply_config_text(*text, settings.config_file, settings);

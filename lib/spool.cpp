@@ -10,6 +10,7 @@
 #include "files.h"
 #include "log.h"
 #include "payload.h"
+#include "state_directory.h"
 
 namespace pulse {
 namespace {
@@ -48,7 +49,7 @@ std::vector<std::filesystem::path> event_files(const std::filesystem::path& dir,
   std::vector<std::filesystem::path> files;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-    if (!entry.is_regular_file()) continue;
+    if (!std::filesystem::is_regular_file(entry.symlink_status(error))) continue;
     for (std::string_view suffix : suffixes) {
       if (is_event_file(entry.path(), suffix)) files.push_back(entry.path());
     }
@@ -64,6 +65,12 @@ std::string move_aside(const std::filesystem::path& file, std::string_view suffi
   std::error_code error;
   std::filesystem::rename(file, aside, error);
   return error ? error.message() : "";
+}
+
+// Files in the state directory are read without following a link another
+// user may have planted, and never beyond what an event holds.
+std::optional<std::string> read_spool_file(const std::filesystem::path& file) {
+  return read_bounded_file_if_exists(file, kMaxSystemFileSize, Symlinks::refuse);
 }
 
 bool is_base64url(std::string_view text) {
@@ -106,6 +113,7 @@ Spool::Spool(std::filesystem::path dir, std::size_t max_events)
 
 void Spool::add(const StoredEvent& event) {
   create_directories(dir_, 0700);
+  check_trusted_directory(dir_, "spool directory");
   write_file_atomically(dir_ / spool_file_name(event), event.payload, 0600);
   auto files = kept();
   for (std::size_t excess = files.size() > max_events_ ? files.size() - max_events_ : 0, i = 0;
@@ -122,7 +130,8 @@ void Spool::remove_stale_temp_files() const {
   const auto stale_before = std::filesystem::file_time_type::clock::now() - kStaleTempFileAge;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, error)) {
-    if (!entry.is_regular_file() || !is_atomic_write_temp_file(entry.path().filename().string())) {
+    if (!std::filesystem::is_regular_file(entry.symlink_status(error)) ||
+        !is_atomic_write_temp_file(entry.path().filename().string())) {
       continue;
     }
     const auto written = entry.last_write_time(error);
@@ -134,6 +143,7 @@ void Spool::remove_stale_temp_files() const {
 }
 
 std::vector<std::filesystem::path> Spool::pending() const {
+  check_trusted_directory(dir_, "spool directory");
   return event_files(dir_, {kSuffix});
 }
 
@@ -142,9 +152,16 @@ std::vector<std::filesystem::path> Spool::kept() const {
 }
 
 std::optional<StoredEvent> Spool::read(const std::filesystem::path& file) const {
-  std::optional<std::string> content = read_file_if_exists(file);
-  if (!content) return std::nullopt;  // delivered by someone else meanwhile
-  if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
+  std::optional<std::string> content;
+  try {
+    content = read_spool_file(file);
+    if (!content) return std::nullopt;  // delivered by someone else meanwhile
+  } catch (const std::system_error& error) {
+    if (error.code() != std::errc::file_too_large) throw;
+  }
+  if (content) {
+    if (auto event = parse_spool_file(file.filename().string(), *content)) return event;
+  }
   if (std::string error = move_aside(file, ".corrupt"); !error.empty()) {
     log::warning("spool file '" + file.string() + "' is not a valid event; cannot move it aside: " +
                  error);
@@ -173,7 +190,7 @@ void Spool::remove(const std::filesystem::path& file) const {
 std::optional<StoredEvent> Spool::retime(const StoredEvent& event,
                                          Clock::time_point happened) const {
   const std::filesystem::path file = dir_ / spool_file_name(event);
-  std::optional<std::string> content = read_file_if_exists(file);
+  std::optional<std::string> content = read_spool_file(file);
   if (!content || !parse_spool_file(file.filename().string(), *content)) return std::nullopt;
   auto payload = nlohmann::ordered_json::parse(*content);
   StoredEvent moved{event.id, format_timestamp(happened), ""};
@@ -192,7 +209,7 @@ std::optional<StoredEvent> Spool::retime(const StoredEvent& event,
 
 std::string FileLock::read_content(const std::filesystem::path& path) {
   try {
-    return read_file_if_exists(path).value_or("");
+    return read_spool_file(path).value_or("");
   } catch (const std::system_error&) {
     return "";
   }

@@ -26,13 +26,16 @@ class Spool {
   // Writes the event atomically; past max_events (rejected events count too)
   // the oldest are dropped with a warning, and temp files left by a crashed
   // writer are removed. Throws std::system_error when the spool cannot be
-  // written.
+  // written, and Failure(configuration) for a directory others may have
+  // prepared (state_directory.h).
   void add(const StoredEvent& event);
 
-  // Spooled event files, oldest first.
+  // Spooled event files, oldest first; symlinks are no events. Throws
+  // Failure(configuration) as add does.
   std::vector<std::filesystem::path> pending() const;
 
-  // Reads one spool file. A file that is not a valid event is renamed to
+  // Reads one spool file (at most 64 KiB, never through a symlink). A file
+  // that is not a valid event is renamed to
   // "<name>.corrupt" (kept for a person to look at, never retried) and
   // nullopt returned.
   std::optional<StoredEvent> read(const std::filesystem::path& file) const;
@@ -72,7 +75,9 @@ std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::
 class FileLock {
  public:
   // Blocks until the lock is held when `wait`, else returns an unlocked
-  // object when another process holds it. Creates the file (and directory).
+  // object when another process holds it. Creates the file (and directory),
+  // never through a symlink; a directory others may have prepared is
+  // Failure(configuration) (state_directory.h).
   FileLock(const std::filesystem::path& path, bool wait);
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;

@@ -30,7 +30,8 @@ std::optional<DaemonStatus> read_status_file(const std::filesystem::path& file,
                                              std::vector<std::string>& problems) {
   std::optional<std::string> text;
   try {
-    text = read_file_if_exists(file);
+    // In the state directory: no link another user planted is followed.
+    text = read_bounded_file_if_exists(file, kMaxSystemFileSize, Symlinks::refuse);
   } catch (const std::system_error& error) {
     problems.push_back(error.what() + std::string(" (the status file)"));
     return std::nullopt;

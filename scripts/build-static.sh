@@ -11,23 +11,24 @@
 #  1. Fetch the Debian source packages of wolfssl and curl, each the newest
 #     revision bookworm and bookworm-security offer, with `apt-get source`
 #     through a private apt configuration (its own sources.list with deb-src
-#     lines, lists and cache under BUILD_DIR/deps/apt): the system's package
-#     lists are not touched.
+#     lines, lists and cache under DEPS/apt): the system's package lists are
+#     not touched. DEPS is ~/.cache/pharos-pulse/linux-static (or
+#     $PULSE_DEPS_CACHE/linux-static), shared by every build tree and clone.
 #  2. dpkg-source -x applies Debian's patches (security fixes included);
 #     build a static wolfSSL (scripts/lib/wolfssl.sh) into
-#     BUILD_DIR/deps/wolfssl-prefix. For curl, revert the flavour patches
+#     DEPS/wolfssl-RECIPE_ID. For curl, revert the flavour patches
 #     99_nss and 90_gnutls (they only rename the library), autoreconf as
 #     Debian does, configure a minimal static libcurl (HTTP and HTTPS,
 #     wolfSSL, zlib, c-ares, proxies), and install it into
-#     BUILD_DIR/deps/curl-prefix. Both with dpkg-buildflags' hardening flags.
+#     DEPS/curl-RECIPE_ID. Both with dpkg-buildflags' hardening flags.
 #  3. Write BUILD_DIR/THIRD-PARTY-LICENSES: the copyright and licence texts of
 #     every library linked in, with the Debian source package and version of
 #     each (installed next to the binary, and into the .deb).
 #  4. cmake -DPULSE_STATIC=ON with both prefixes, build, and check that
 #     BUILD_DIR/pharos-pulse is not a dynamic executable.
 #
-# Idempotent: the downloaded sources are kept in BUILD_DIR/deps/src and each
-# prefix is reused as long as its recipe (Debian revision, configure options,
+# Idempotent: the downloaded sources are kept in DEPS/src and each prefix,
+# named by a hash of its recipe, is reused as long as its recipe (Debian revision, configure options,
 # flags, compiler and library versions) is unchanged; a second run only
 # re-runs the (incremental) cmake build. A new Debian revision (the package
 # lists are refreshed once a day) rebuilds what it changes.
@@ -40,6 +41,7 @@
 #   DEBIAN_SECURITY_MIRROR  default http://deb.debian.org/debian-security
 #   DEBIAN_SUITE            default bookworm
 #   JOBS                    parallel jobs (default: nproc)
+#   PULSE_DEPS_CACHE        where built libraries are kept (default ~/.cache/pharos-pulse)
 #
 # Dependencies: scripts/install-deps.sh installs them all.
 set -euo pipefail
@@ -75,19 +77,17 @@ done
 
 mkdir -p "$BUILD_DIR"
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-DEPS=$BUILD_DIR/deps
-PREFIX=$DEPS/curl-prefix
-WOLFSSL_PREFIX=$DEPS/wolfssl-prefix
-mkdir -p "$DEPS"
-
-# One build at a time per build tree.
-exec 9>"$DEPS/.lock"
-flock -n 9 || { log "waiting for another build-static.sh on $BUILD_DIR"; flock 9; }
 
 T0=$SECONDS
 declare -A TIMES=()
 # shellcheck source=lib/debian-source.sh
 . "$REPO/scripts/lib/debian-source.sh"
+DEPS=$(deps_cache_dir linux-static)
+mkdir -p "$DEPS"
+
+# One build of the libraries at a time per cache, released before cmake runs.
+exec 9>"$DEPS/.lock"
+flock -n 9 || { log "waiting for another build-static.sh using $DEPS"; flock 9; }
 # shellcheck source=lib/wolfssl.sh
 . "$REPO/scripts/lib/wolfssl.sh"
 
@@ -97,21 +97,7 @@ CURL_UPSTREAM_VERSION=${CURL_DEB_VERSION%-*}
 WOLFSSL_UPSTREAM_VERSION=${WOLFSSL_DEB_VERSION%-*}
 log "Debian sources: wolfssl $WOLFSSL_DEB_VERSION, curl $CURL_DEB_VERSION"
 
-# --- The recipe of the curl prefix -------------------------------------------
-# Everything off but HTTP(S) and what an agent behind a proxy needs.
-# shellcheck source=lib/curl-features.sh
-. "$REPO/scripts/lib/curl-features.sh"
-CURL_CONFIGURE_ARGS=(
-  "${CURL_HTTP_ONLY_ARGS[@]}"
-  --with-wolfssl="$WOLFSSL_PREFIX" --with-zlib
-  --enable-ares --disable-threaded-resolver
-  # Debian's bundle is compiled in; no CA directory, since a missing
-  # --with-ca-path directory makes every HTTPS transfer fail on distributions
-  # that lack it. pharos-pulse picks another bundle at run time when this one
-  # does not exist.
-  --with-ca-bundle=/etc/ssl/certs/ca-certificates.crt
-  --without-ca-path --without-ca-fallback
-)
+# --- The recipes of the wolfSSL and curl prefixes ------------------------------
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
 # Each function and object in its own section, so that the final link's
 # --gc-sections drops what pharos-pulse never calls.
@@ -131,6 +117,22 @@ WOLFSSL_RECIPE=$(
   printf 'configure %s\n' "${WOLFSSL_CONFIGURE_ARGS[*]}"
   toolchain_recipe
 )
+WOLFSSL_PREFIX=$DEPS/wolfssl-$(recipe_id "$WOLFSSL_RECIPE")
+
+# Everything off but HTTP(S) and what an agent behind a proxy needs.
+# shellcheck source=lib/curl-features.sh
+. "$REPO/scripts/lib/curl-features.sh"
+CURL_CONFIGURE_ARGS=(
+  "${CURL_HTTP_ONLY_ARGS[@]}"
+  --with-wolfssl="$WOLFSSL_PREFIX" --with-zlib
+  --enable-ares --disable-threaded-resolver
+  # Debian's bundle is compiled in; no CA directory, since a missing
+  # --with-ca-path directory makes every HTTPS transfer fail on distributions
+  # that lack it. pharos-pulse picks another bundle at run time when this one
+  # does not exist.
+  --with-ca-bundle=/etc/ssl/certs/ca-certificates.crt
+  --without-ca-path --without-ca-fallback
+)
 RECIPE=$(
   printf 'curl %s\n' "$CURL_DEB_VERSION"
   printf 'revert 99_nss.patch 90_gnutls.patch; autoreconf -fi\n'
@@ -141,6 +143,7 @@ RECIPE=$(
   done
   printf '%s\n' "$WOLFSSL_RECIPE"
 )
+PREFIX=$DEPS/curl-$(recipe_id "$RECIPE")
 
 # Compiler flags of both libraries, for a configure run in the source tree
 # (so that -ffile-prefix-map maps it to ".").
@@ -307,6 +310,7 @@ for p in libsodium-dev libc-ares-dev zlib1g-dev; do
 done
 
 # --- 4. Build pharos-pulse -------------------------------------------------------
+exec 9>&-
 t=$SECONDS
 log "cmake configure: $BUILD_DIR"
 cmake -S "$REPO" -B "$BUILD_DIR" -DPULSE_STATIC=ON -DPULSE_CURL_PREFIX="$PREFIX" \

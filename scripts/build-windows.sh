@@ -11,15 +11,17 @@
 #  1. Fetch the Debian source packages of libsodium and curl (the newest
 #     revisions bookworm and bookworm-security offer) through a private apt
 #     configuration, as scripts/build-static.sh does.
-#  2. Cross-build both as static libraries into BUILD_DIR/deps/prefix:
+#  2. Cross-build both as static libraries into DEPS/prefix-RECIPE_ID, DEPS
+#     being ~/.cache/pharos-pulse/windows (or $PULSE_DEPS_CACHE/windows),
+#     shared by every build tree and clone:
 #     libsodium after `autoreconf -fi`; curl with Debian's flavour patches
 #     99_nss and 90_gnutls reverted, HTTP and HTTPS only, TLS through Windows'
 #     own Schannel (so the system certificate store is the trust store).
 #  3. cmake with cmake/mingw-w64.cmake, build, and check that
 #     BUILD_DIR/pharos-pulse.exe imports system DLLs only.
 #
-# Idempotent: downloads stay in BUILD_DIR/deps/src and each library is rebuilt
-# only when its recipe (version, configure options, compiler) changes.
+# Idempotent: downloads stay in DEPS/src and the libraries are rebuilt only
+# when their recipes (version, configure options, compiler) change.
 #
 # Environment:
 #   SODIUM_DEB_VERSION   Debian version of libsodium's source
@@ -27,6 +29,7 @@
 #                        (default for both: the newest the archive offers)
 #   DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, DEBIAN_SUITE   as for build-static.sh
 #   JOBS                 parallel jobs (default: nproc)
+#   PULSE_DEPS_CACHE     where built libraries are kept (default ~/.cache/pharos-pulse)
 #
 # Dependencies: scripts/install-deps.sh installs them all.
 set -euo pipefail
@@ -65,18 +68,17 @@ done
 
 mkdir -p "$BUILD_DIR"
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-DEPS=$BUILD_DIR/deps
-PREFIX=$DEPS/prefix
-mkdir -p "$DEPS"
-
-# One build at a time per build tree.
-exec 9>"$DEPS/.lock"
-flock -n 9 || { log "waiting for another build-windows.sh on $BUILD_DIR"; flock 9; }
 
 T0=$SECONDS
 declare -A TIMES=()
 # shellcheck source=lib/debian-source.sh
 . "$REPO/scripts/lib/debian-source.sh"
+DEPS=$(deps_cache_dir windows)
+mkdir -p "$DEPS"
+
+# One build of the libraries at a time per cache, released before cmake runs.
+exec 9>"$DEPS/.lock"
+flock -n 9 || { log "waiting for another build-windows.sh using $DEPS"; flock 9; }
 # shellcheck source=lib/curl-features.sh
 . "$REPO/scripts/lib/curl-features.sh"
 
@@ -98,6 +100,9 @@ CURL_CONFIGURE_ARGS=(
   --without-ca-bundle --without-ca-path
 )
 COMPILER="$($CC -dumpfullversion) $($CC -dumpmachine) $(dpkg-query -W -f='${Version}' gcc-mingw-w64-x86-64-posix 2>/dev/null || true)"
+SODIUM_RECIPE="libsodium $SODIUM_DEB_VERSION; ${SODIUM_CONFIGURE_ARGS[*]}; $COMPILER"
+CURL_RECIPE="curl $CURL_DEB_VERSION; revert 99_nss 90_gnutls; ${CURL_CONFIGURE_ARGS[*]}; $COMPILER"
+PREFIX=$DEPS/prefix-$(recipe_id "$SODIUM_RECIPE $CURL_RECIPE")
 
 # --- Build one library into the prefix -----------------------------------------
 # build_library NAME DEB_VERSION RECIPE PREPARE CONFIGURE_ARGS...
@@ -151,13 +156,12 @@ install_curl() {
   make -C "$1/include" install
 }
 
-build_library libsodium "$SODIUM_DEB_VERSION" \
-  "libsodium $SODIUM_DEB_VERSION; ${SODIUM_CONFIGURE_ARGS[*]}; $COMPILER" \
+build_library libsodium "$SODIUM_DEB_VERSION" "$SODIUM_RECIPE" \
   prepare_libsodium "${SODIUM_CONFIGURE_ARGS[@]}"
-build_library curl "$CURL_DEB_VERSION" \
-  "curl $CURL_DEB_VERSION; revert 99_nss 90_gnutls; ${CURL_CONFIGURE_ARGS[*]}; $COMPILER" \
+build_library curl "$CURL_DEB_VERSION" "$CURL_RECIPE" \
   prepare_curl "${CURL_CONFIGURE_ARGS[@]}"
 rm -f "$PREFIX"/lib/*.la
+exec 9>&-
 
 # --- Build pharos-pulse.exe ------------------------------------------------------
 t=$SECONDS

@@ -101,3 +101,50 @@ TEST_CASE("TOML syntax errors name the line", "[config]") {
   CHECK_THAT(failure_of("[server]\nurl = \"unterminated\n"),
              Catch::StartsWith("pulse.toml:2: "));
 }
+
+namespace {
+
+std::string dotted(int parts) {
+  std::string key = "a";
+  for (int i = 1; i < parts; ++i) key += ".a";
+  return key;
+}
+
+std::string nested_inline(int depth) {
+  std::string text = "x = ";
+  for (int i = 0; i < depth; ++i) text += "{a = ";
+  text += "1";
+  for (int i = 0; i < depth; ++i) text += "}";
+  return text + "\n";
+}
+
+}  // namespace
+
+// toml++ 3.3.0 overflows its stack on about 200,000 levels (SIGSEGV): the
+// depth is counted before it sees the text.
+TEST_CASE("keys nested deeper than 64 levels are refused before toml++ parses them", "[config]") {
+  const std::string too_deep = "pulse.toml:2: tables or keys nested deeper than 64 levels";
+  CHECK(failure_of("\n[" + dotted(65) + "]\n") == too_deep);
+  CHECK(failure_of("\n" + dotted(65) + " = 1\n") == too_deep);
+  CHECK(failure_of("\n" + nested_inline(64)) == too_deep);
+  CHECK(failure_of("\nx = " + std::string(65, '[') + std::string(65, ']') + "\n") == too_deep);
+  // A header's depth carries over to the keys below it.
+  CHECK(failure_of("[" + dotted(40) + "]\n" + dotted(25) + " = 1\n") == too_deep);
+  CHECK(failure_of("[[" + dotted(40) + "]]\nx = {" + dotted(24) + " = 1}\n") == too_deep);
+  CHECK(failure_of("\n" + dotted(200000) + " = 1\n") == too_deep);
+
+  // At 64 levels the file reaches toml++ (which then names the unknown table).
+  CHECK(failure_of("[" + dotted(64) + "]\n") == "pulse.toml:1: a: unknown table");
+  CHECK(failure_of(dotted(63) + " = 1.5\n") == "pulse.toml:1: a: unknown table");
+  // Dots in strings and comments are no keys.
+  CHECK(parse("# " + dotted(100) + "\n[server]\nurl = \"https://" + dotted(100) + "\"\n")
+            .server_url == "https://" + dotted(100));
+  CHECK(parse("[server]\nurl = '''\n" + dotted(100) + "\n'''\n").server_url ==
+        dotted(100) + "\n");
+}
+
+TEST_CASE("a config text over 1 MiB is refused before toml++ parses it", "[config]") {
+  CHECK(failure_of(std::string(1024 * 1024 + 1, '#')) ==
+        "pulse.toml:1: the file is larger than 1 MiB; it cannot be a pharos-pulse config");
+  CHECK_NOTHROW(parse(std::string(1024 * 1024, '#')));
+}

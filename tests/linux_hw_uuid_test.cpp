@@ -1,5 +1,8 @@
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -121,6 +124,29 @@ TEST_CASE("hw_uuid of an unprivileged run without a kept uuid warns", "[hw_uuid]
     CHECK(uuid.source == "/etc/machine-id");
     CHECK(uuid.warning);
   }
+  SECTION("and follows no symlink at the kept file") {
+    pulse::create_directories(state_dir, 0755);
+    std::ofstream(temp / "victim") << dmi_uuid << "\n";
+    fs::create_symlink(temp / "victim", state_dir / "hw_uuid");
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+  }
+  SECTION("and reads no endless file there") {
+    pulse::create_directories(state_dir, 0755);
+    fs::create_symlink("/dev/zero", state_dir / "hw_uuid");
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+  }
+  SECTION("and trusts no kept file in a directory others can write") {
+    pulse::create_directories(state_dir, 0755);
+    std::ofstream(state_dir / "hw_uuid") << dmi_uuid << "\n";
+    fs::permissions(state_dir, fs::perms::group_write, fs::perm_options::add);
+    HardwareUuid uuid =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir);
+    CHECK(uuid.source == "/etc/machine-id");
+  }
   SECTION("and without a state directory only suggests read access") {
     HardwareUuid uuid = read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, {});
     REQUIRE(uuid.warning);
@@ -137,4 +163,65 @@ TEST_CASE("hw_uuid without any source is a setup problem the operator can fix", 
     CHECK(failure.code() == pulse::ExitCode::configuration);
     CHECK(std::string(failure.what()).starts_with("cannot determine a hardware uuid: "));
   }
+}
+
+namespace {
+
+// A setting of the shipped systemd unit, e.g. "StateDirectoryMode" → "0755".
+std::string unit_setting(const std::string& name) {
+  std::ifstream unit(fs::path(PULSE_TEST_DATA) / "../../examples/systemd/pharos-pulse.service");
+  for (std::string line; std::getline(unit, line);) {
+    if (line.starts_with(name + "=")) return line.substr(name.size() + 1);
+  }
+  FAIL("the unit has no " + name);
+  return "";
+}
+
+// The hw_uuid source an unprivileged run (uid nobody) reports: the same
+// collector in a child process that gave up root.
+std::string source_for_nobody(const fs::path& state_dir) {
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(out[0]);
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) _exit(1);
+    const std::string source =
+        read_hw_uuid(denying(fixture_node("hw-uuid-dmi"), dmi_path), false, state_dir).source;
+    _exit(::write(out[1], source.data(), source.size()) == static_cast<ssize_t>(source.size())
+              ? 0
+              : 1);
+  }
+  ::close(out[1]);
+  std::string source;
+  char buffer[256];
+  for (ssize_t got; (got = ::read(out[0], buffer, sizeof buffer)) > 0;) source.append(buffer, got);
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  return source;
+}
+
+}  // namespace
+
+// Contract §3 under the shipped unit: root (the service) keeps the DMI uuid
+// in a state directory made with the unit's StateDirectoryMode and UMask,
+// and a run without root reads it from there.
+TEST_CASE("hw_uuid kept by the service is read by unprivileged runs under the unit's modes",
+          "[hw_uuid]") {
+  if (::geteuid() != 0) return;  // giving up root needs root
+  TempDir temp{"pulse-hw-uuid-test"};
+  REQUIRE(::chmod(temp.path().c_str(), 0755) == 0);
+  const fs::path state_dir = temp / "pharos-pulse";
+  const auto mode = static_cast<mode_t>(std::stoul(unit_setting("StateDirectoryMode"), nullptr, 8));
+  REQUIRE(::mkdir(state_dir.c_str(), mode) == 0);
+  REQUIRE(::chmod(state_dir.c_str(), mode) == 0);
+  const mode_t old_umask =
+      ::umask(static_cast<mode_t>(std::stoul(unit_setting("UMask"), nullptr, 8)));
+  CHECK(read_hw_uuid(fixture_node("hw-uuid-dmi"), false, state_dir).source == "dmi");
+  ::umask(old_umask);
+
+  CHECK(source_for_nobody(state_dir) == "dmi (kept in " + (state_dir / "hw_uuid").string() + ")");
 }

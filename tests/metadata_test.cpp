@@ -80,6 +80,20 @@ TEST_CASE("metadata overrides replace hostname and platform", "[metadata]") {
   CHECK(metadata.platform == "proxmox-lxc");
 }
 
+TEST_CASE("metadata string fields are cut at 1 KiB with a warning", "[metadata]") {
+  MetadataOptions options = fixture_options("bare-metal");
+  options.hostname_override = std::string(1023, 'h') + "\xc3\xa9" + std::string(3000, 'x');
+  Metadata metadata = collect_metadata(options);
+  // Not inside the two bytes of the U+00E9.
+  CHECK(metadata.hostname == std::string(1023, 'h'));
+  REQUIRE(metadata.warnings.size() == 1);
+  CHECK(metadata.warnings[0] == "hostname is 4025 bytes long; sent cut to its first 1023");
+
+  options.hostname_override = std::string(1024, 'h');
+  CHECK(collect_metadata(options).hostname == std::string(1024, 'h'));
+  CHECK(collect_metadata(options).warnings.empty());
+}
+
 TEST_CASE("metadata platform override \"auto\" keeps detection", "[metadata]") {
   MetadataOptions options = fixture_options("bare-metal");
   options.platform_override = "auto";

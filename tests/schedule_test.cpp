@@ -256,6 +256,14 @@ TEST_CASE("schedule: the next wake-up is the heartbeat or an earlier retry") {
   CHECK(next_wake_up(600s, 600s) == 600s);
 }
 
+TEST_CASE("schedule: a heartbeat due before a pending retry waits for it") {
+  using std::chrono::seconds;
+  CHECK_FALSE(pulse::heartbeat_waits_for_retry(Duration(seconds(10)), std::nullopt));
+  CHECK(pulse::heartbeat_waits_for_retry(Duration(seconds(10)), Duration(seconds(11))));
+  CHECK_FALSE(pulse::heartbeat_waits_for_retry(Duration(seconds(11)), Duration(seconds(11))));
+  CHECK_FALSE(pulse::heartbeat_waits_for_retry(Duration(seconds(12)), Duration(seconds(11))));
+}
+
 TEST_CASE("schedule: a suspend is noticed once, when the boot-time clock ran ahead") {
   FakeClocks clocks;
   SuspendDetector detector(clocks);

@@ -38,7 +38,11 @@ void Agent::act(Duration now, Peer& peer) {
       reload_.reset();
       schedule_heartbeat(HeartbeatAfter::reload, now);
     } else if (now >= next_heartbeat_) {
-      send(true, now, peer);
+      if (rules_ == Rules::current && pulse::heartbeat_waits_for_retry(now, retry_at_)) {
+        add_to_spool(Event{next_seq_++, true, now});
+      } else {
+        send(true, now, peer);
+      }
       schedule_heartbeat(HeartbeatAfter::heartbeat, now);
     } else if (retry_at_ && now >= *retry_at_) {
       retry_spool(now, peer);

@@ -57,6 +57,17 @@ struct PlatformFacts {
 };
 PlatformFacts detect_platform(const LinuxNode& node, std::string_view kernel_release);
 
+// Values only root can read (DMI's product_uuid and serial number), kept as
+// <state_dir>/<name> (mode 0644, in a state directory of mode 0755) for
+// unprivileged runs, so the identity does not depend on who runs the
+// command (contract §3). Nothing is kept or read when state_dir is empty or
+// others may have prepared it (state_directory.h); a kept file is never read
+// through a symlink and at most 64 KiB. Errors only mean nothing is kept.
+void keep_value(const std::filesystem::path& state_dir, std::string_view name,
+                const std::string& value);
+std::optional<std::string> read_kept_value(const std::filesystem::path& state_dir,
+                                           std::string_view name);
+
 struct HardwareUuid {
   std::string uuid;
   std::string source;
@@ -66,16 +77,6 @@ struct HardwareUuid {
 // unprivileged runs. Throws Failure when there is no uuid at all.
 HardwareUuid read_hw_uuid(const LinuxNode& node, bool container,
                           const std::filesystem::path& state_dir);
-
-// Values only root can read (DMI's product_uuid and serial number), kept as
-// <state_dir>/<name> (mode 0644) for unprivileged runs, so that what the
-// node reports does not depend on who runs the command (contract §3).
-// Nothing is kept or read when state_dir is empty; errors only mean nothing
-// is kept.
-void keep_value(const std::filesystem::path& state_dir, std::string_view name,
-                const std::string& value);
-std::optional<std::string> read_kept_value(const std::filesystem::path& state_dir,
-                                           std::string_view name);
 
 // /proc/cpuinfo's first "model name"; on ARM, which has none, the core's
 // name from "CPU implementer" and "CPU part" for the common cores.

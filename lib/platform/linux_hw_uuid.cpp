@@ -5,7 +5,6 @@
 #include <system_error>
 
 #include "failure.h"
-#include "files.h"
 
 namespace pulse {
 namespace {
@@ -71,17 +70,21 @@ HardwareUuid from_machine_id(const LinuxNode& node) {
 
 constexpr std::string_view kept_name = "hw_uuid";
 
+std::optional<std::string> read_kept(const std::filesystem::path& state_dir) {
+  std::optional<std::string> text = read_kept_value(state_dir, kept_name);
+  return text ? canonical_uuid(*text, true) : std::nullopt;
+}
+
 HardwareUuid without_dmi_access(const LinuxNode& node, const std::filesystem::path& state_dir,
                                 const std::error_code& error) {
-  const std::filesystem::path kept_path = state_dir / kept_name;
-  std::optional<std::string> kept = read_kept_value(state_dir, kept_name);
-  if (kept) kept = canonical_uuid(*kept, true);
-  if (kept) return {*kept, "dmi (kept in " + kept_path.string() + ")", {}};
+  if (std::optional<std::string> kept = read_kept(state_dir)) {
+    return {*kept, "dmi (kept in " + (state_dir / kept_name).string() + ")", {}};
+  }
   HardwareUuid fallback = from_machine_id(node);
   std::string keep_hint = state_dir.empty()
                               ? ""
                               : "run pharos-pulse once as root to keep the dmi uuid in '" +
-                                    kept_path.string() + "', or ";
+                                    (state_dir / kept_name).string() + "', or ";
   fallback.warning = "hw_uuid comes from " + fallback.source +
                      " and differs from the one root reports: cannot read '" + dmi_path +
                      "': " + error.message() + "; " + keep_hint +

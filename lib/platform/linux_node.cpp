@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "failure.h"
 #include "files.h"
 
 namespace pulse {
@@ -44,8 +45,17 @@ LinuxNode node_below(const std::filesystem::path& root) {
   bool own_environment = root == "/";
   LinuxNode node;
   node.root = root;
+  // System files are often symlinks (/etc/os-release), so links are
+  // followed; the bound keeps /dev/zero in their place from filling memory.
   node.read_file = [below](const std::filesystem::path& path) {
-    return read_file_if_exists(below(path));
+    try {
+      return read_bounded_file_if_exists(below(path), kMaxSystemFileSize, Symlinks::follow);
+    } catch (const std::system_error& error) {
+      if (error.code() != std::errc::file_too_large) throw;
+      throw Failure(ExitCode::configuration, "cannot read '" + below(path).string() +
+                                                 "': it holds more than 64 KiB, more than any "
+                                                 "such system file; check what is there");
+    }
   };
   node.read_file_start = [below](const std::filesystem::path& path, std::size_t limit) {
     return read_start_if_exists(below(path), limit);

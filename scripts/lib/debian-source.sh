@@ -5,6 +5,8 @@
 #   debian_source_fetch DEPS PACKAGE VERSION    # sets DSC to the .dsc path
 #   debian_source_unpack DSC DIR LOG            # dpkg-source -x: Debian's patches applied
 #   debian_source_revert_patches DIR LOG PATCH...  # un-apply patches, last applied first
+#   deps_cache_dir NAME                         # prints where NAME's builds are kept
+#   recipe_id RECIPE                            # prints a short hash naming a recipe
 #
 # apt-get runs with its own sources.list (deb-src lines only), lists and cache
 # under DEPS/apt, so the system's package lists are never touched. Downloads
@@ -19,6 +21,15 @@
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 DEBIAN_SUITE=${DEBIAN_SUITE:-bookworm}
+
+# Libraries built from Debian source are kept outside every build tree and
+# clone (PULSE_DEPS_CACHE, default ~/.cache/pharos-pulse), each in a
+# directory named by its recipe: a fresh clone (CI) reuses what an earlier
+# build made, and a changed recipe builds beside the old one.
+deps_cache_dir() {
+  printf '%s/%s\n' "${PULSE_DEPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pharos-pulse}" "$1"
+}
+recipe_id() { sha256sum <<<"$1" | cut -c1-16; }
 
 # The private apt configuration: sets APT_OPTS, writes DEPS/apt/sources.list.
 debian_source_apt() {

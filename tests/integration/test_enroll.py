@@ -208,6 +208,39 @@ class TokenEnrollment(EnrollTestCase):
         self.assertExit(result, 77)
         self.assertIn("bad\\x1b]0;owned\\x07 token\\u009b2J", result.stderr)
 
+    def test_non_ascii_from_the_server_is_written_so_that_run_reads_it_back(self):
+        node_id = "n\u0153ud-\u00e9 \u2003\U0001F600"
+        self.receiver.control(enroll_response={"node_id": node_id, "heartbeat_interval": "30m"})
+        self.assertExit(self.enroll("--ca-file", CERTS.ca, "--token-file",
+                                    self.node.token_file), 0)
+        text = self.node.config_text()
+        self.assertTrue(text.isascii(), text)
+        self.assertIn("\\u0153", text)
+        self.assertEqual(self.node.config_toml()["identity"]["node_id"], node_id)
+        self.assertExit(self.node.run("inspect"), 0)
+
+    def test_symlinked_config_is_followed_and_keeps_mode_owner_and_group(self):
+        target = os.path.join(self.node.dir, "real.toml")
+        os.replace(self.node.config, target)
+        os.symlink(target, self.node.config)
+        os.chmod(target, 0o604)
+        if os.geteuid() == 0:
+            os.chown(target, 65534, 65534)
+        self.assertExit(self.enroll("--ca-file", CERTS.ca, "--token-file",
+                                    self.node.token_file), 0)
+        self.assertTrue(os.path.islink(self.node.config))
+        status = os.stat(target)
+        self.assertEqual(stat.S_IMODE(status.st_mode), 0o604)
+        if os.geteuid() == 0:
+            self.assertEqual((status.st_uid, status.st_gid), (65534, 65534))
+        self.assertEqual(self.node.config_toml()["server"]["url"], self.receiver.url)
+
+    def test_config_with_a_proxy_password_becomes_0600(self):
+        self.node.write_config('[server]\nproxy = "http://user:s3cret@127.0.0.1:9"\n')
+        os.chmod(self.node.config, 0o644)
+        self.assertExit(self.enroll("--preprovisioned"), 0)
+        self.assertEqual(stat.S_IMODE(os.stat(self.node.config).st_mode), 0o600)
+
     def test_reenrolling_keeps_the_key_and_other_settings(self):
         self.node.write_config('[spool]\nmax_events = 5\n\n[identity]\nhostname = "web-07"\n')
         self.receiver.control(enroll_response={"node_id": "first"})

@@ -530,6 +530,21 @@ class Backoff(DaemonTestCase):
         self._assert_retry_waits(
             lambda: email.utils.formatdate(time.time() + 12, usegmt=True), 3.0)
 
+    def test_heartbeats_due_during_a_retry_after_wait_join_the_spool(self):
+        # Heartbeats every second, the server asks for 4 s: none of them may
+        # reach it before the wait is over, and all arrive after, in order.
+        receiver = self.receiver()
+        node = self.node(receiver, interval="1s")
+        receiver.control(mode="status", status=503, count=1, headers={"Retry-After": "4"})
+        daemon = Daemon(self, node)
+        daemon.wait_for_log(r"HEARTBEAT spooled behind the events waiting for the retry", count=2)
+        records = self.wait_for_events(receiver, 4)
+        self.assertEqual([(event_of(r), r["status_sent"]) for r in records[:3]],
+                         [("ONLINE", 503), ("ONLINE", 200), ("HEARTBEAT", 200)], daemon.log())
+        waited = (received_at(records[1]) - received_at(records[0])).total_seconds()
+        self.assertGreaterEqual(waited, 3.9, daemon.log())
+        self.assertStopsCleanly(daemon)
+
     def _assert_retry_after_capped(self, retry_after, asked):
         receiver = self.receiver()
         node = self.node(receiver)
