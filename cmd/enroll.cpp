@@ -15,6 +15,7 @@
 #include "payload.h"
 #include "ph_channel.h"
 #include "ph_protocol.h"
+#include "presence.h"
 #include "settings.h"
 #include "terminal_text.h"
 #include "token_source.h"
@@ -93,8 +94,9 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
   const Identity identity =
       load_or_create_identity(settings.key_file, [&metadata] { return metadata.hostname; });
   const Transport post = [&client](const HttpRequest& request) { return client.post(request); };
-  const EnrollmentResult result =
-      enroll(server, post, identity, token.view(), metadata, Clock::now());
+  const EnrollmentResult result = enroll(server, post, identity, token.view(), metadata,
+                                         collect_inventory_logged(metadata_options(settings)),
+                                         Clock::now());
   if (result.outcome.kind != OutcomeKind::delivered) {
     log::error("not enrolled: " + result.outcome.message +
                first_contact_hint(result.outcome, server));

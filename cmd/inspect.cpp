@@ -7,6 +7,7 @@
 #include "identity.h"
 #include "log.h"
 #include "payload.h"
+#include "presence.h"
 #include "proxy.h"
 #include "server_url.h"
 #include "settings.h"
@@ -51,6 +52,25 @@ std::string transport_of(const Settings& settings) {
   }
 }
 
+std::string known(const std::optional<std::string>& value) { return value.value_or("(unknown)"); }
+
+std::string known(const std::optional<std::uint64_t>& value) {
+  return value ? std::to_string(*value) : "(unknown)";
+}
+
+void print_inventory(const Inventory& inventory) {
+  std::printf("inventory (sent with ONLINE)\n");
+  row("os_name", known(inventory.os_name));
+  row("os_version", known(inventory.os_version));
+  row("cpu_brand", known(inventory.cpu_brand));
+  row("cpu_cores", known(inventory.cpu_cores));
+  row("mem_total_kb", known(inventory.mem_total_kb));
+  row("serial_number", known(inventory.serial_number));
+  row("manufacturer", known(inventory.manufacturer));
+  row("product_name", known(inventory.product_name));
+  row("mac_addrs", joined(inventory.mac_addrs));
+}
+
 // The proxy requests go through, wherever it is set (the password hidden).
 std::string proxy_of(const Settings& settings) {
   const std::string& url = settings.server_url;
@@ -66,7 +86,8 @@ std::string proxy_of(const Settings& settings) {
 }
 
 void print_for_person(const Settings& settings, const Metadata& metadata,
-                      const std::optional<Identity>& identity, const std::string& key_problem) {
+                      const Inventory& inventory, const std::optional<Identity>& identity,
+                      const std::string& key_problem) {
   std::printf("identity\n");
   row("hostname", metadata.hostname);
   row("hw_uuid", metadata.hw_uuid + " (from " + metadata.hw_uuid_source + ")");
@@ -79,6 +100,7 @@ void print_for_person(const Settings& settings, const Metadata& metadata,
   row("kernel_version", metadata.kernel_version);
   row("platform", metadata.platform + (settings.platform == "auto" ? " (detected)" : " (from config)"));
   row("local_ips", joined(metadata.local_ips));
+  print_inventory(inventory);
   std::printf("server\n");
   row("url", or_default(settings.server_url, "(none: set server.url or --server)"));
   row("transport", transport_of(settings));
@@ -102,13 +124,14 @@ ExitCode run_inspect(const InspectOptions& options, const GlobalOptions& globals
   Settings settings = resolve_settings(globals);
   Metadata metadata = collect_metadata(metadata_options(settings));
   for (const auto& warning : metadata.warnings) log::warning(warning);
+  const Inventory inventory = collect_inventory_logged(metadata_options(settings));
 
   if (options.json) {
     Identity identity = load_identity(settings.key_file);
     warn_about_public_file(identity, settings.key_file);
     EventKind kind = *parse_event_kind(options.event);
     auto payload = presence_payload(kind, format_timestamp(Clock::now()), identity.fingerprint(),
-                                    metadata);
+                                    metadata, inventory);
     std::printf("%s\n", to_body(payload).c_str());
     return ExitCode::ok;
   }
@@ -121,7 +144,7 @@ ExitCode run_inspect(const InspectOptions& options, const GlobalOptions& globals
   } catch (const Failure& failure) {
     key_problem = failure.what();
   }
-  print_for_person(settings, metadata, identity, key_problem);
+  print_for_person(settings, metadata, inventory, identity, key_problem);
   return ExitCode::ok;
 }
 

@@ -30,8 +30,11 @@ ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
   auto channel = open_presence_channel(server, client, identity, settings.key_file);
 
   const EventKind kind = *parse_event_kind(options.event);
-  StoredEvent event =
-      create_presence_event(kind, identity, metadata_options(settings), Clock::now());
+  const MetadataOptions metadata = metadata_options(settings);
+  // Only an ONLINE carries the inventory, so only it pays for reading it.
+  const Inventory inventory =
+      kind == EventKind::online ? collect_inventory_logged(metadata) : Inventory{};
+  StoredEvent event = create_presence_event(kind, identity, metadata, inventory, Clock::now());
 
   if (options.dry_run) {
     std::fputs(channel->dry_run(event).c_str(), stdout);

@@ -41,6 +41,8 @@ struct Connection {
   std::unique_ptr<HttpClient> client;
   std::unique_ptr<PresenceChannel> channel;
   std::unique_ptr<Spool> spool;
+  // Collected at start and on reload, not for every event (contract §3).
+  Inventory inventory;
 };
 
 std::string signal_name(int signal) {
@@ -141,6 +143,7 @@ class Daemon {
     connection->channel =
         open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
     connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
+    connection->inventory = collect_inventory_logged(metadata_options(settings));
     status_.server = settings.server_url;
     status_.transport = settings.server_url.substr(0, settings.server_url.find("://"));
     connection->settings = std::move(settings);
@@ -279,7 +282,8 @@ class Daemon {
   void send(EventKind kind) {
     const ClockReading made = clock_steps_.now();
     StoredEvent event = create_presence_event(kind, *connection_->identity,
-                                              metadata_options(connection_->settings), made.wall);
+                                              metadata_options(connection_->settings),
+                                              connection_->inventory, made.wall);
     Outcome outcome = deliver_under_spool_lock(event);
     report(kind, outcome);
     after_delivery(outcome);
@@ -296,7 +300,8 @@ class Daemon {
   void spool_until_retry(EventKind kind) {
     const ClockReading made = clock_steps_.now();
     StoredEvent event = create_presence_event(kind, *connection_->identity,
-                                              metadata_options(connection_->settings), made.wall);
+                                              metadata_options(connection_->settings),
+                                              connection_->inventory, made.wall);
     try {
       connection_->spool->add(event);
     } catch (const std::system_error& error) {
@@ -445,9 +450,11 @@ class Daemon {
       }
       std::unique_ptr<Connection> next = connect(std::move(settings), false);
       // A value the new settings cannot send (a line feed in a Ph value)
-      // fails here, while the old settings are still in force.
-      next->channel->dry_run(create_presence_event(
-          EventKind::heartbeat, *next->identity, metadata_options(next->settings), Clock::now()));
+      // fails here, while the old settings are still in force. An ONLINE
+      // carries every field, the inventory's too.
+      next->channel->dry_run(create_presence_event(EventKind::online, *next->identity,
+                                                   metadata_options(next->settings),
+                                                   next->inventory, Clock::now()));
       connection_ = std::move(next);
       log::info("config reloaded; reporting to " + connection_->settings.server_url + " every " +
                 format_duration(connection_->settings.heartbeat_interval));
@@ -467,7 +474,7 @@ class Daemon {
 
     StoredEvent event = create_presence_event(EventKind::offline, *connection_->identity,
                                               metadata_options(connection_->settings),
-                                              Clock::now());
+                                              connection_->inventory, Clock::now());
     report(EventKind::offline, deliver_under_spool_lock(event));
     status_.retry_at.reset();
     status_file_->publish(status_);

@@ -71,11 +71,13 @@ EnrollmentAnswer checked_answer(const nlohmann::json& answer, bool verified_tls)
 }  // namespace
 
 std::string enrollment_body(std::string_view token, const Identity& identity,
-                            const Metadata& metadata, const std::string& timestamp) {
+                            const Metadata& metadata, const Inventory& inventory,
+                            const std::string& timestamp) {
   nlohmann::ordered_json body = {{"token", ""},
                                  {"public_key", identity.public_line()},
                                  {"identity", identity_json(identity.fingerprint(), metadata)},
                                  {"metadata", metadata_json(metadata)},
+                                 {"inventory", inventory_json(inventory)},
                                  {"timestamp", timestamp}};
   // Written straight into the JSON's own string, so no temporary copy of
   // the token is left behind, and wiped once the text is made.
@@ -101,13 +103,14 @@ EnrollmentResult read_enrollment_answer(Outcome outcome, bool verified_tls) {
 }
 
 EnrollmentResult enroll(const ServerUrl& server, const Transport& post, const Identity& identity,
-                        std::string_view token, const Metadata& metadata, Clock::time_point now) {
+                        std::string_view token, const Metadata& metadata,
+                        const Inventory& inventory, Clock::time_point now) {
   // Every request carries an event id as Idempotency-Key (contract §4);
   // an enrollment is an event of its own.
-  HttpRequest request =
-      build_signed_request(server, "/v1/enroll", identity,
-                           enrollment_body(token, identity, metadata, format_timestamp(now)),
-                           random_token(16), fresh_request_parameters());
+  HttpRequest request = build_signed_request(
+      server, "/v1/enroll", identity,
+      enrollment_body(token, identity, metadata, inventory, format_timestamp(now)),
+      random_token(16), fresh_request_parameters());
   WipeOnExit wipe(request.body);
   // Verification is always on for https://, so a 2xx over it came through
   // verified TLS; http:// is only allowed to loopback and is never verified.

@@ -9,6 +9,7 @@
 
 #include "event.h"
 #include "identity.h"
+#include "inventory.h"
 #include "metadata.h"
 #include "outcome.h"
 #include "server_url.h"
@@ -28,10 +29,11 @@ struct EnrollmentResult {
   EnrollmentAnswer answer;  // empty unless outcome.kind is delivered
 };
 
-// {"token", "public_key", "identity", "metadata", "timestamp"}. The text
-// holds the token: the caller wipes it.
+// {"token", "public_key", "identity", "metadata", "inventory", "timestamp"}.
+// The text holds the token: the caller wipes it.
 std::string enrollment_body(std::string_view token, const Identity& identity,
-                            const Metadata& metadata, const std::string& timestamp);
+                            const Metadata& metadata, const Inventory& inventory,
+                            const std::string& timestamp);
 
 // Reads the answer to a delivered request: a JSON object whose node_id,
 // heartbeat_interval and pinned_pubkey, when present, are well formed.
@@ -45,6 +47,7 @@ using Transport = std::function<Outcome(const HttpRequest&)>;
 // One signed attempt, with a fresh event id as Idempotency-Key. Enrollment
 // is never spooled: an unavailable server is the caller's to report.
 EnrollmentResult enroll(const ServerUrl& server, const Transport& post, const Identity& identity,
-                        std::string_view token, const Metadata& metadata, Clock::time_point now);
+                        std::string_view token, const Metadata& metadata,
+                        const Inventory& inventory, Clock::time_point now);
 
 }  // namespace pulse

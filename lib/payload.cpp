@@ -20,12 +20,32 @@ nlohmann::ordered_json metadata_json(const Metadata& metadata) {
           {"local_ips", metadata.local_ips}};
 }
 
+nlohmann::ordered_json inventory_json(const Inventory& inventory) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  auto add = [&json](const char* name, const auto& value) {
+    if (value) json[name] = *value;
+  };
+  add("os_name", inventory.os_name);
+  add("os_version", inventory.os_version);
+  add("cpu_brand", inventory.cpu_brand);
+  add("cpu_cores", inventory.cpu_cores);
+  add("mem_total_kb", inventory.mem_total_kb);
+  add("serial_number", inventory.serial_number);
+  add("manufacturer", inventory.manufacturer);
+  add("product_name", inventory.product_name);
+  if (!inventory.mac_addrs.empty()) json["mac_addrs"] = inventory.mac_addrs;
+  return json;
+}
+
 nlohmann::ordered_json presence_payload(EventKind kind, const std::string& timestamp,
-                                        const std::string& fingerprint, const Metadata& metadata) {
-  return {{"event", std::string(event_name(kind))},
-          {"identity", identity_json(fingerprint, metadata)},
-          {"metadata", metadata_json(metadata)},
-          {"timestamp", timestamp}};
+                                        const std::string& fingerprint, const Metadata& metadata,
+                                        const Inventory& inventory) {
+  nlohmann::ordered_json payload = {{"event", std::string(event_name(kind))},
+                                    {"identity", identity_json(fingerprint, metadata)},
+                                    {"metadata", metadata_json(metadata)}};
+  if (kind == EventKind::online) payload["inventory"] = inventory_json(inventory);
+  payload["timestamp"] = timestamp;
+  return payload;
 }
 
 }  // namespace pulse

@@ -46,6 +46,43 @@ std::string field(std::string_view name, std::string_view value) {
   return " " + std::string(name) + "=" + ph_quote(name, value);
 }
 
+// A number goes as its digits, as the Rust agent sent cpu_cores.
+std::string text_of(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// What the Rust agent sent with its ONLINE, with its names, plus ours. The
+// hub appends to ip_addr and mac_addr, so they go once per boot, not with
+// every heartbeat. os_name and os_version come from the inventory, so the
+// console's "{os_name} {os_version}" line reads right; a value the
+// inventory left out is left out here.
+std::string ph_online_fields(const nlohmann::json& payload) {
+  const auto& identity = payload.at("identity");
+  const auto& metadata = payload.at("metadata");
+  const nlohmann::json inventory = payload.value("inventory", nlohmann::json::object());
+  auto from_inventory = [&inventory](std::initializer_list<const char*> names) {
+    std::string fields;
+    for (const char* name : names) {
+      if (inventory.contains(name)) fields += field(name, text_of(inventory.at(name)));
+    }
+    return fields;
+  };
+  std::string line = field("uuid", string_at(identity, "hw_uuid")) +
+                     from_inventory({"os_name", "os_version"}) +
+                     field("kernel_version", string_at(metadata, "kernel_version")) +
+                     from_inventory({"cpu_brand", "cpu_cores", "mem_total_kb", "serial_number",
+                                     "manufacturer", "product_name"});
+  for (const auto& address : metadata.at("local_ips")) {
+    line += field("ip_addr", without_zone(address.get<std::string>()));
+  }
+  for (const auto& mac : inventory.value("mac_addrs", nlohmann::json::array())) {
+    line += field("mac_addr", mac.get<std::string>());
+  }
+  return line + field("ssh_pubkey_fingerprint", string_at(identity, "ssh_pubkey_fingerprint")) +
+         field("os_family", string_at(metadata, "os_family")) +
+         field("platform", string_at(metadata, "platform"));
+}
+
 std::string hint_for(int code, std::string_view hostname) {
   const std::string host(hostname);
   switch (code) {
@@ -107,23 +144,14 @@ std::string ph_add_command(const StoredEvent& event) {
   const nlohmann::json payload = parsed_payload(event);
   try {
     const auto& identity = payload.at("identity");
-    const auto& metadata = payload.at("metadata");
     const std::string kind = string_at(payload, "event");
     // The record is keyed by the first hostname=, and a record is created
     // only with a type: sending it every time lets a hub that lost its data
     // re-create the record instead of refusing heartbeats.
     std::string line = "add" + field("hostname", string_at(identity, "hostname")) +
                        field("type", "machine") +
-                       field("status", kind == "OFFLINE" ? "offline" : "online") +
-                       field("uuid", string_at(identity, "hw_uuid")) +
-                       field("ssh_pubkey_fingerprint",
-                             string_at(identity, "ssh_pubkey_fingerprint"));
-    for (const char* name : {"os_family", "os_version", "kernel_version", "platform"}) {
-      line += field(name, string_at(metadata, name));
-    }
-    for (const auto& address : metadata.at("local_ips")) {
-      line += field("ip_addr", without_zone(address.get<std::string>()));
-    }
+                       field("status", kind == "OFFLINE" ? "offline" : "online");
+    if (kind == "ONLINE") line += ph_online_fields(payload);
     // The event's own time, so a spooled OFFLINE keeps it.
     return line + field("pulse_event", kind) +
            field("pulse_timestamp", string_at(payload, "timestamp"));

@@ -36,9 +36,10 @@ packages=(
   # shells whose completions are tested, service checks (systemd-analyze),
   # a real HTTP proxy for tests/integration/test_proxy.py (started by the
   # test on a free loopback port with its own config), and the PKCS#8 key
-  # conversion pharos-pulse(1) advises (python3-cryptography).
+  # conversion pharos-pulse(1) advises (python3-cryptography), and strace for
+  # the files the daemon reads at a heartbeat (test_run.py).
   catch2 openssl openssh-client nodejs python3 python3-jsonschema ca-certificates
-  mandoc zsh fish bash-completion file systemd time tinyproxy python3-cryptography
+  mandoc zsh fish bash-completion file systemd time tinyproxy python3-cryptography strace
 )
 if ((all)); then
   packages+=(

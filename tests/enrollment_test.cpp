@@ -30,6 +30,14 @@ pulse::Metadata test_metadata() {
   return metadata;
 }
 
+pulse::Inventory test_inventory() {
+  pulse::Inventory inventory;
+  inventory.os_name = "Debian GNU/Linux";
+  inventory.cpu_cores = 4;
+  inventory.mac_addrs = {"52:54:00:12:34:56"};
+  return inventory;
+}
+
 pulse::Outcome answer(long status, std::string body) {
   return pulse::outcome_for_answer(status, std::move(body), std::nullopt, pulse::Clock::now());
 }
@@ -49,17 +57,20 @@ std::string header(const pulse::HttpRequest& request, const std::string& name) {
 TEST_CASE("enrollment: the enrollment body is the contract's object in its order", "[enrollment]") {
   const Identity identity = Identity::generate("pharos-pulse@web-01");
   const auto body = nlohmann::ordered_json::parse(pulse::enrollment_body(
-      "t0ken", identity, test_metadata(), "2026-11-28T10:52:29.123Z"));
+      "t0ken", identity, test_metadata(), test_inventory(), "2026-11-28T10:52:29.123Z"));
 
   std::vector<std::string> keys;
   for (const auto& item : body.items()) keys.push_back(item.key());
-  CHECK(keys ==
-        std::vector<std::string>{"token", "public_key", "identity", "metadata", "timestamp"});
+  CHECK(keys == std::vector<std::string>{"token", "public_key", "identity", "metadata",
+                                         "inventory", "timestamp"});
   CHECK(body["token"] == "t0ken");
   CHECK(body["public_key"] == identity.public_line());
   CHECK(body["identity"]["hostname"] == "web-01");
   CHECK(body["identity"]["ssh_pubkey_fingerprint"] == identity.fingerprint());
   CHECK(body["metadata"]["local_ips"].size() == 2);
+  CHECK(body["inventory"] == nlohmann::ordered_json::parse(
+                                 R"({"os_name":"Debian GNU/Linux","cpu_cores":4,)"
+                                 R"("mac_addrs":["52:54:00:12:34:56"]})"));
   CHECK(body["timestamp"] == "2026-11-28T10:52:29.123Z");
 }
 
@@ -136,7 +147,8 @@ TEST_CASE("enrollment: enroll sends one signed POST to <server>/v1/enroll", "[en
   };
 
   const EnrollmentResult result =
-      pulse::enroll(server, post, identity, "s3cret", test_metadata(), pulse::Clock::now());
+      pulse::enroll(server, post, identity, "s3cret", test_metadata(), test_inventory(),
+                    pulse::Clock::now());
   CHECK(result.outcome.kind == OutcomeKind::delivered);
   CHECK(result.answer.node_id == "n-1");
   CHECK(result.answer.pinned_pubkey == kPin);
@@ -175,7 +187,8 @@ TEST_CASE("enrollment: enroll over http:// to loopback keeps no pin from the ser
     return answer(200, std::string(R"({"pinned_pubkey":")") + kPin + R"("})");
   };
   const EnrollmentResult result =
-      pulse::enroll(server, post, identity, "s3cret", test_metadata(), pulse::Clock::now());
+      pulse::enroll(server, post, identity, "s3cret", test_metadata(), test_inventory(),
+                    pulse::Clock::now());
   CHECK(result.outcome.kind == OutcomeKind::delivered);
   CHECK_FALSE(result.answer.pinned_pubkey);
 }
@@ -190,7 +203,8 @@ TEST_CASE("enrollment: every enrollment gets a fresh event id", "[enrollment]") 
   };
   for (int i = 0; i < 2; ++i) {
     const EnrollmentResult result =
-        pulse::enroll(server, post, identity, "s3cret", test_metadata(), pulse::Clock::now());
+        pulse::enroll(server, post, identity, "s3cret", test_metadata(), test_inventory(),
+                    pulse::Clock::now());
     CHECK(result.outcome.kind == OutcomeKind::unavailable);
   }
   REQUIRE(keys.size() == 2);

@@ -19,12 +19,20 @@ inline LinuxNode fixture_node(const std::string& name) { return node_below(fixtu
 // Makes `denied` fail with EACCES, as for a non-root agent, which file modes
 // cannot model while the tests run as root.
 inline LinuxNode denying(LinuxNode node, const std::filesystem::path& denied) {
-  node.read_file = [inner = node.read_file, denied](const std::filesystem::path& path) {
+  auto check = [denied](const std::filesystem::path& path) {
     if (path == denied) {
       throw std::system_error(EACCES, std::generic_category(),
                               "cannot open '" + path.string() + "'");
     }
+  };
+  node.read_file = [inner = node.read_file, check](const std::filesystem::path& path) {
+    check(path);
     return inner(path);
+  };
+  node.read_file_start = [inner = node.read_file_start, check](const std::filesystem::path& path,
+                                                               std::size_t limit) {
+    check(path);
+    return inner(path, limit);
   };
   return node;
 }

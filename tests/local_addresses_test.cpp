@@ -89,3 +89,35 @@ TEST_CASE("the running system's interface addresses have their family's size",
     CHECK(each.bytes.size() == (each.family == AF_INET ? 4u : 16u));
   }
 }
+
+TEST_CASE("MAC addresses of links that are up, not loopback and have an address",
+          "[local_addresses]") {
+  using pulse::InterfaceLink;
+  const std::vector<std::uint8_t> eth0 = {0x3c, 0xEC, 0xef, 0x01, 0x02, 0x0a};
+  const std::vector<std::uint8_t> eth1 = {0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc};
+  Texts macs = pulse::order_mac_addresses({
+      InterfaceLink{eth0, up, true},
+      InterfaceLink{eth1, up, true},
+      InterfaceLink{eth0, up, true},  // a second entry for the same MAC (a bond)
+      InterfaceLink{{0x52, 0x54, 0x00, 0, 0, 1}, IFF_RUNNING, true},          // down
+      InterfaceLink{{0x52, 0x54, 0x00, 0, 0, 2}, up | IFF_LOOPBACK, true},    // loopback
+      InterfaceLink{{0x52, 0x54, 0x00, 0, 0, 3}, up, false},                  // no address
+      InterfaceLink{{0, 0, 0, 0, 0, 0}, up, true},                            // a tunnel
+      InterfaceLink{{}, up, true},                                            // no link layer
+      InterfaceLink{{0x80, 0, 0, 0x48, 0xfe, 0x80, 0, 0}, up, true},          // InfiniBand, cut
+  });
+  CHECK(macs == Texts{"00:1b:21:aa:bb:cc", "3c:ec:ef:01:02:0a"});
+}
+
+TEST_CASE("MAC addresses of the running system are lowercase, sorted and unique",
+          "[local_addresses]") {
+  Texts macs = pulse::read_mac_addresses();
+  for (const std::string& mac : macs) {
+    INFO(mac);
+    CHECK(mac.size() == 17);
+    CHECK(mac.find_first_not_of("0123456789abcdef:") == std::string::npos);
+    CHECK(mac != "00:00:00:00:00:00");
+  }
+  CHECK(std::is_sorted(macs.begin(), macs.end()));
+  CHECK(std::adjacent_find(macs.begin(), macs.end()) == macs.end());
+}

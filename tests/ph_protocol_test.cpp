@@ -10,8 +10,15 @@ using pulse::StoredEvent;
 
 namespace {
 
+constexpr const char* kInventory =
+    R"(,"inventory":{"os_name":"Debian GNU/Linux","os_version":"12",)"
+    R"("cpu_brand":"Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz","cpu_cores":64,)"
+    R"("mem_total_kb":263781204,"serial_number":"7XK9Q53","manufacturer":"Dell Inc.",)"
+    R"("product_name":"PowerEdge R650","mac_addrs":["3c:ec:ef:01:02:03","3c:ec:ef:01:02:04"]})";
+
 StoredEvent event_with(const std::string& hostname, const std::string& kind = "ONLINE",
-                       const std::string& ips = R"(["192.0.2.7","2001:db8::1"])") {
+                       const std::string& ips = R"(["192.0.2.7","2001:db8::1"])",
+                       const std::string& inventory = kInventory) {
   StoredEvent event;
   event.id = "AAAAAAAAAAAAAAAAAAAAAA";
   event.timestamp = "2026-11-28T10:52:29.123Z";
@@ -19,8 +26,8 @@ StoredEvent event_with(const std::string& hostname, const std::string& kind = "O
                   R"("hostname":)" + hostname +
                   R"(,"ssh_pubkey_fingerprint":"SHA256:abc"},"metadata":{"os_family":"linux",)" +
                   R"j("os_version":"Debian GNU/Linux 12 (bookworm)","kernel_version":"6.1.0-13-amd64",)j" +
-                  R"("platform":"kvm","local_ips":)" + ips +
-                  R"(},"timestamp":"2026-11-28T10:52:29.123Z"})";
+                  R"("platform":"kvm","local_ips":)" + ips + "}" + inventory +
+                  R"(,"timestamp":"2026-11-28T10:52:29.123Z"})";
   return event;
 }
 
@@ -73,13 +80,41 @@ TEST_CASE("ph: id names the node with the pulse- prefix, quoted", "[ph]") {
   CHECK(pulse::ph_id_command(R"(we"b)") == R"(id "pulse-we\"b")");
 }
 
-TEST_CASE("ph: the add carries every field of the payload in order", "[ph]") {
+TEST_CASE("ph: ONLINE carries the Rust agent's fields in its order, then ours", "[ph]") {
   CHECK(pulse::ph_add_command(event_with(R"("web-01")")) ==
         R"(add hostname="web-01" type="machine" status="online")"
-        R"( uuid="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" ssh_pubkey_fingerprint="SHA256:abc")"
-        R"j( os_family="linux" os_version="Debian GNU/Linux 12 (bookworm)")j"
-        R"( kernel_version="6.1.0-13-amd64" platform="kvm" ip_addr="192.0.2.7")"
-        R"( ip_addr="2001:db8::1" pulse_event="ONLINE" pulse_timestamp="2026-11-28T10:52:29.123Z")");
+        R"( uuid="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" os_name="Debian GNU/Linux")"
+        R"( os_version="12" kernel_version="6.1.0-13-amd64")"
+        R"j( cpu_brand="Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz" cpu_cores="64")j"
+        R"( mem_total_kb="263781204" serial_number="7XK9Q53" manufacturer="Dell Inc.")"
+        R"( product_name="PowerEdge R650" ip_addr="192.0.2.7" ip_addr="2001:db8::1")"
+        R"( mac_addr="3c:ec:ef:01:02:03" mac_addr="3c:ec:ef:01:02:04")"
+        R"( ssh_pubkey_fingerprint="SHA256:abc" os_family="linux" platform="kvm")"
+        R"( pulse_event="ONLINE" pulse_timestamp="2026-11-28T10:52:29.123Z")");
+}
+
+TEST_CASE("ph: ONLINE leaves out what the inventory left out", "[ph]") {
+  const char* expected =
+      R"(add hostname="web-01" type="machine" status="online")"
+      R"( uuid="0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" kernel_version="6.1.0-13-amd64")"
+      R"( ip_addr="192.0.2.7" ssh_pubkey_fingerprint="SHA256:abc" os_family="linux")"
+      R"( platform="kvm" pulse_event="ONLINE" pulse_timestamp="2026-11-28T10:52:29.123Z")";
+  CHECK(pulse::ph_add_command(event_with(R"("web-01")", "ONLINE", R"(["192.0.2.7"])",
+                                         R"(,"inventory":{})")) == expected);
+  // An ONLINE spooled by a version without inventory: its os_version was
+  // PRETTY_NAME, which would spoil the console's "{os_name} {os_version}".
+  CHECK(pulse::ph_add_command(event_with(R"("web-01")", "ONLINE", R"(["192.0.2.7"])", "")) ==
+        expected);
+}
+
+TEST_CASE("ph: HEARTBEAT and OFFLINE carry the host, its status and the event only", "[ph]") {
+  // The hub appends every ip_addr it is sent: addresses go once per boot.
+  CHECK(pulse::ph_add_command(event_with(R"("web-01")", "HEARTBEAT")) ==
+        R"(add hostname="web-01" type="machine" status="online")"
+        R"( pulse_event="HEARTBEAT" pulse_timestamp="2026-11-28T10:52:29.123Z")");
+  CHECK(pulse::ph_add_command(event_with(R"("web-01")", "OFFLINE", "[]", "")) ==
+        R"(add hostname="web-01" type="machine" status="offline")"
+        R"( pulse_event="OFFLINE" pulse_timestamp="2026-11-28T10:52:29.123Z")");
 }
 
 TEST_CASE("ph: status follows the event: offline only for OFFLINE", "[ph]") {

@@ -31,7 +31,7 @@ inline const std::string kPublicLine =
 inline const std::string kFingerprint = "SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg";
 
 inline const std::string kBody =
-    R"j({"event":"ONLINE","identity":{"hw_uuid":"3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b",)j"
+    R"j({"event":"HEARTBEAT","identity":{"hw_uuid":"3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b",)j"
     R"j("hostname":"web-01","ssh_pubkey_fingerprint":"SHA256:lbmsoA0yIEcEiVDRnMWuzm+nV+3ZEEpVIURqFoeSspg"},)j"
     R"j("metadata":{"os_family":"linux","os_version":"Debian GNU/Linux 12 (bookworm)",)j"
     R"j("kernel_version":"6.1.0-27-amd64","platform":"kvm","local_ips":["192.0.2.10","2001:db8::10"]},)j"
@@ -42,7 +42,7 @@ inline const std::string kIdempotencyKey = "MDEyMzQ1Njc4OTo7PD0-Pw";  // bytes 0
 inline const std::string kPath = "/v1/presence";
 inline const std::string kAuthority = "hub.example:8443";  // https://hub.example:8443
 
-inline const std::string kContentDigest = "sha-256=:eZQadHZAcqBsALgfcixXdvA68223kze5Kr7eh2LijB4=:";
+inline const std::string kContentDigest = "sha-256=:ixFsdx8ypRnpfTf3di37acN62GFBGr9wW1AYDIF/YKQ=:";
 inline const std::string kSignatureParams =
     R"(("@method" "@authority" "@path" "content-type" "content-digest" "idempotency-key");)"
     R"(created=1795863149;)"
@@ -54,15 +54,15 @@ inline const std::string kSignatureBase =
     "\"@authority\": hub.example:8443\n"
     "\"@path\": /v1/presence\n"
     "\"content-type\": application/json\n"
-    "\"content-digest\": sha-256=:eZQadHZAcqBsALgfcixXdvA68223kze5Kr7eh2LijB4=:\n"
+    "\"content-digest\": sha-256=:ixFsdx8ypRnpfTf3di37acN62GFBGr9wW1AYDIF/YKQ=:\n"
     "\"idempotency-key\": MDEyMzQ1Njc4OTo7PD0-Pw\n"
     "\"@signature-params\": " + kSignatureParams;
 inline const std::string kSignature =
-    "pulse=:eJqZrBpuR4yCV+F3jq7eFRm+rPkz0e+DbP3YoiHDk7p20nHu2EGbCNTyYHQetyjRmDKBw0lIg37oykDvOQ1cCg==:";
+    "pulse=:vVNU5O55ZIoYZGQjqoVzVIxplD35GRkKOmBhj8ReCw3wA2MHzqY1yEtw9ic6kmIlPVA+VUfi7W4piZsufYMiBw==:";
 
 // The same request to a server whose URL has the path prefix /pharos.
 inline const std::string kPrefixedPath = "/pharos/v1/presence";
 inline const std::string kPrefixedSignature =
-    "pulse=:Dus4kECHBU2BOrgU+vNzF/a6bNGsE9VUA9cejjMNaSj9wZU7PTJRO/Cu0CsuAJdCErfF0Juk+Xbg/HP/w3RmDA==:";
+    "pulse=:ipJb4H3UmHODKwLnmgf2e1F0dyw5R7ZpH+ef2e5fM6tyF+Ei/YvUF8kDA64l12h+jaGV14qPBK8lZlSdFwx/Cg==:";
 
 }  // namespace pulse::test_vector

@@ -29,10 +29,11 @@ std::string structure(std::uint8_t type, const std::vector<std::uint8_t>& format
   return bytes + '\0';
 }
 
-// Type 1 with manufacturer string 1, product string 2 and this UUID.
+// Type 1 with manufacturer string 1, product string 2, serial number
+// string `serial` (0: none) and this UUID.
 std::string system_information(const std::vector<std::uint8_t>& uuid,
-                               const std::vector<std::string>& strings) {
-  std::vector<std::uint8_t> formatted = {1, 2, 0, 0};
+                               const std::vector<std::string>& strings, std::uint8_t serial = 0) {
+  std::vector<std::uint8_t> formatted = {1, 2, 0, serial};
   formatted.insert(formatted.end(), uuid.begin(), uuid.end());
   formatted.insert(formatted.end(), {6, 0, 0});  // wake-up type, SKU, family
   return structure(1, formatted, strings);
@@ -74,6 +75,16 @@ TEST_CASE("SMBIOS strings that are missing read as empty", "[smbios]") {
   REQUIRE(system);
   CHECK(system->manufacturer.empty());
   CHECK(system->product.empty());
+  CHECK(system->serial.empty());
+}
+
+TEST_CASE("SMBIOS gives the system's serial number", "[smbios]") {
+  auto system = parse_smbios_system(
+      raw_smbios(3, 0, system_information(kUuid, {"Dell Inc.", "PowerEdge R650", "7XK9Q53"}, 3)));
+  REQUIRE(system);
+  CHECK(system->manufacturer == "Dell Inc.");
+  CHECK(system->product == "PowerEdge R650");
+  CHECK(system->serial == "7XK9Q53");
 }
 
 TEST_CASE("SMBIOS tables without a system structure or cut short give nothing", "[smbios]") {

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "inventory.h"
 #include "metadata.h"
+#include "platform/os_release.h"
 
 namespace pulse {
 
@@ -18,6 +21,10 @@ struct LinuxNode {
   // Reads `path` as the node names it ("/etc/machine-id"), below root;
   // nullopt when it does not exist, std::system_error on other errors.
   std::function<std::optional<std::string>(const std::filesystem::path& path)> read_file;
+  // As read_file, but only the first `limit` bytes: /proc/cpuinfo of a large
+  // machine is long, and its start says all the inventory needs.
+  std::function<std::optional<std::string>(const std::filesystem::path& path, std::size_t limit)>
+      read_file_start;
   // Whether `path`, as the node names it, exists below root.
   std::function<bool(const std::filesystem::path& path)> exists;
   // The agent's environment variable `name`; nullopt when unset.
@@ -34,6 +41,10 @@ Metadata collect_linux_facts(const LinuxNode& node, const std::filesystem::path&
 
 std::string read_hostname(const LinuxNode& node);
 std::string read_kernel_release(const LinuxNode& node);
+
+// os-release(5): /etc/os-release, else /usr/lib/os-release; empty when
+// neither exists.
+OsRelease read_os_release(const LinuxNode& node);
 
 // os-release(5): PRETTY_NAME, else "NAME VERSION_ID", else "unknown".
 std::string read_os_version(const LinuxNode& node);
@@ -66,5 +77,22 @@ struct HardwareUuid {
 // unprivileged runs. Throws Failure when there is no uuid at all.
 HardwareUuid read_hw_uuid(const LinuxNode& node, bool container,
                           const std::filesystem::path& state_dir);
+
+// /proc/cpuinfo's first "model name"; on ARM, which has none, the core's
+// name from "CPU implementer" and "CPU part" for the common cores.
+std::optional<std::string> cpu_brand_from_cpuinfo(std::string_view cpuinfo);
+// "Cortex-A72" for implementer 0x41 (Arm) and part 0xd08; nullopt for a
+// core not in the table.
+std::optional<std::string> arm_core_name(unsigned implementer, unsigned part);
+// MemTotal of /proc/meminfo, in kB.
+std::optional<std::uint64_t> mem_total_kb_from_meminfo(std::string_view meminfo);
+// How many CPUs a list such as "0-3,6,8-9" names (the kernel's cpulist
+// format); nullopt when it is malformed.
+std::optional<std::uint64_t> count_cpu_list(std::string_view list);
+
+// The inventory's values (not yet cleaned). The DMI system fields are left
+// out in a container, whose DMI is its host's.
+Inventory read_linux_inventory(const LinuxNode& node, bool container,
+                               const std::filesystem::path& state_dir);
 
 }  // namespace pulse

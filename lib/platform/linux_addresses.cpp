@@ -2,11 +2,15 @@
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <map>
 #include <memory>
+#include <string>
 #include <system_error>
 
 namespace pulse {
@@ -18,16 +22,22 @@ std::vector<std::uint8_t> bytes_of(const Address& address) {
   return {bytes, bytes + sizeof address};
 }
 
-}  // namespace
+using InterfaceList = std::unique_ptr<ifaddrs, decltype(&::freeifaddrs)>;
 
-std::vector<InterfaceAddress> list_interface_addresses() {
+InterfaceList interfaces() {
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) != 0) {
     throw std::system_error(errno, std::generic_category(), "cannot list the network interfaces");
   }
-  std::unique_ptr<ifaddrs, decltype(&::freeifaddrs)> owner(list, ::freeifaddrs);
+  return InterfaceList(list, ::freeifaddrs);
+}
+
+}  // namespace
+
+std::vector<InterfaceAddress> list_interface_addresses() {
+  InterfaceList list = interfaces();
   std::vector<InterfaceAddress> addresses;
-  for (const ifaddrs* entry = list; entry != nullptr; entry = entry->ifa_next) {
+  for (const ifaddrs* entry = list.get(); entry != nullptr; entry = entry->ifa_next) {
     const sockaddr* address = entry->ifa_addr;
     if (address == nullptr) continue;
     if (address->sa_family == AF_INET) {
@@ -41,6 +51,29 @@ std::vector<InterfaceAddress> list_interface_addresses() {
     }
   }
   return addresses;
+}
+
+std::vector<InterfaceLink> list_interface_links() {
+  InterfaceList list = interfaces();
+  // getifaddrs gives each interface's AF_PACKET entry (its MAC) apart from
+  // its address entries; the interface name joins them.
+  std::map<std::string, InterfaceLink> links;
+  for (const ifaddrs* entry = list.get(); entry != nullptr; entry = entry->ifa_next) {
+    const sockaddr* address = entry->ifa_addr;
+    if (address == nullptr) continue;
+    InterfaceLink& link = links[entry->ifa_name];
+    link.flags = entry->ifa_flags;
+    if (address->sa_family == AF_PACKET) {
+      const auto* packet = reinterpret_cast<const sockaddr_ll*>(address);
+      const std::size_t length = std::min<std::size_t>(packet->sll_halen, sizeof packet->sll_addr);
+      link.mac.assign(packet->sll_addr, packet->sll_addr + length);
+    } else if (address->sa_family == AF_INET || address->sa_family == AF_INET6) {
+      link.has_address = true;
+    }
+  }
+  std::vector<InterfaceLink> result;
+  for (auto& [name, link] : links) result.push_back(std::move(link));
+  return result;
 }
 
 }  // namespace pulse

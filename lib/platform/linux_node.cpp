@@ -1,5 +1,8 @@
 #include "platform/linux.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
 #include <system_error>
 
@@ -7,6 +10,35 @@
 #include "files.h"
 
 namespace pulse {
+namespace {
+
+std::optional<std::string> read_start_if_exists(const std::filesystem::path& path,
+                                                std::size_t limit) {
+  const int fd = open_for_reading(path);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw std::system_error(errno, std::generic_category(), "cannot open '" + path.string() + "'");
+  }
+  std::string content(limit, '\0');
+  std::size_t length = 0;
+  while (length < limit) {
+    const ssize_t got = ::read(fd, content.data() + length, limit - length);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw std::system_error(error, std::generic_category(),
+                              "cannot read '" + path.string() + "'");
+    }
+    if (got == 0) break;
+    length += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  content.resize(length);
+  return content;
+}
+
+}  // namespace
 
 LinuxNode node_below(const std::filesystem::path& root) {
   auto below = [root](const std::filesystem::path& path) { return root / path.relative_path(); };
@@ -24,6 +56,9 @@ LinuxNode node_below(const std::filesystem::path& root) {
                                                  "': it holds more than 64 KiB, more than any "
                                                  "such system file; check what is there");
     }
+  };
+  node.read_file_start = [below](const std::filesystem::path& path, std::size_t limit) {
+    return read_start_if_exists(below(path), limit);
   };
   node.exists = [below](const std::filesystem::path& path) {
     std::error_code unreachable_counts_as_absent;

@@ -99,15 +99,17 @@ std::string os_version_from(const OsRelease& release) {
   return joined.empty() ? "unknown" : joined;
 }
 
-std::string read_os_version(const LinuxNode& node) {
+OsRelease read_os_release(const LinuxNode& node) {
   // os-release(5): when /etc/os-release exists it is used alone, even if it
   // lacks the names the fallback has.
   for (const char* path : {"/etc/os-release", "/usr/lib/os-release"}) {
-    if (std::optional<std::string> text = node.read_file(path)) {
-      return os_version_from(parse_os_release(*text));
-    }
+    if (std::optional<std::string> text = node.read_file(path)) return parse_os_release(*text);
   }
-  return "unknown";
+  return {};
+}
+
+std::string read_os_version(const LinuxNode& node) {
+  return os_version_from(read_os_release(node));
 }
 
 }  // namespace pulse

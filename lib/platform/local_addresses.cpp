@@ -11,7 +11,9 @@
 #endif
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
+#include <system_error>
 #include <tuple>
 
 namespace pulse {
@@ -50,6 +52,36 @@ std::vector<std::string> order_local_addresses(std::vector<InterfaceAddress> add
     texts.emplace_back(text);
   }
   return texts;
+}
+
+std::vector<std::string> order_mac_addresses(const std::vector<InterfaceLink>& links) {
+  std::vector<std::string> texts;
+  for (const InterfaceLink& link : links) {
+    if ((link.flags & IFF_UP) == 0 || (link.flags & IFF_LOOPBACK) != 0) continue;
+    // Only Ethernet and Wi-Fi MACs: an InfiniBand or tunnel address is no MAC.
+    if (!link.has_address || link.mac.size() != 6) continue;
+    if (std::all_of(link.mac.begin(), link.mac.end(), [](std::uint8_t b) { return b == 0; })) {
+      continue;
+    }
+    std::string text;
+    for (std::uint8_t byte : link.mac) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, text.empty() ? "%02x" : ":%02x", byte);
+      text += hex;
+    }
+    texts.push_back(std::move(text));
+  }
+  std::sort(texts.begin(), texts.end());
+  texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
+  return texts;
+}
+
+std::vector<std::string> read_mac_addresses() {
+  try {
+    return order_mac_addresses(list_interface_links());
+  } catch (const std::system_error&) {
+    return {};
+  }
 }
 
 }  // namespace pulse

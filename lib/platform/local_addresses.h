@@ -1,5 +1,5 @@
-// Which interface addresses the payload lists (contract §3), apart from
-// getifaddrs so the filtering and ordering are tested without real
+// Which interface addresses and MACs the payload lists (contract §3), apart
+// from getifaddrs so the filtering and ordering are tested without real
 // interfaces.
 #pragma once
 
@@ -22,5 +22,24 @@ std::vector<std::string> order_local_addresses(std::vector<InterfaceAddress> add
 
 // Every IPv4 and IPv6 address getifaddrs reports; throws std::system_error.
 std::vector<InterfaceAddress> list_interface_addresses();
+
+// One interface's link-layer address.
+struct InterfaceLink {
+  std::vector<std::uint8_t> mac;  // 6 bytes for Ethernet and Wi-Fi
+  unsigned flags = 0;             // IFF_* flags
+  bool has_address = false;       // any IPv4 or IPv6 address
+};
+
+// The inventory's mac_addrs: the 6-byte MACs of links that are up, not
+// loopback and have an address, as lowercase "aa:bb:cc:dd:ee:ff", sorted,
+// without duplicates or all-zero addresses.
+std::vector<std::string> order_mac_addresses(const std::vector<InterfaceLink>& links);
+
+// Every interface's link-layer address; throws std::system_error.
+std::vector<InterfaceLink> list_interface_links();
+
+// order_mac_addresses of the running system; none when the interfaces
+// cannot be listed, as the inventory leaves out what it cannot read.
+std::vector<std::string> read_mac_addresses();
 
 }  // namespace pulse

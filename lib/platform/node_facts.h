@@ -3,6 +3,7 @@
 // platform specifics and a macOS or Windows collector is one more file set.
 #pragma once
 
+#include "inventory.h"
 #include "metadata.h"
 
 namespace pulse {
@@ -13,5 +14,9 @@ Metadata collect_node_facts(const MetadataOptions& options);
 
 // The system's host name alone, without the rest.
 std::string node_hostname(const MetadataOptions& options);
+
+// The inventory as the system states it, before collect_inventory drops
+// placeholders and cuts long values.
+Inventory collect_node_inventory(const MetadataOptions& options);
 
 }  // namespace pulse

@@ -16,6 +16,7 @@ constexpr std::uint8_t kEndOfTable = 127;
 // Within the type 1 structure.
 constexpr std::size_t kManufacturerOffset = 4;
 constexpr std::size_t kProductOffset = 5;
+constexpr std::size_t kSerialOffset = 7;
 constexpr std::size_t kUuidOffset = 8;
 constexpr std::size_t kUuidSize = 16;
 
@@ -74,6 +75,9 @@ std::optional<SmbiosSystem> parse_smbios_system(std::string_view raw) {
       if (length > kProductOffset) {
         system.manufacturer = smbios_string(strings, formatted[kManufacturerOffset]);
         system.product = smbios_string(strings, formatted[kProductOffset]);
+      }
+      if (length > kSerialOffset) {
+        system.serial = smbios_string(strings, formatted[kSerialOffset]);
       }
       if (length >= kUuidOffset + kUuidSize) {
         system.uuid = format_uuid(formatted + kUuidOffset, little_endian_fields);

@@ -12,6 +12,7 @@ namespace pulse {
 struct SmbiosSystem {
   std::string manufacturer;
   std::string product;
+  std::string serial;  // empty when the firmware names none
   // The UUID as SMBIOS 2.6 and later store it (the first three fields
   // little-endian), which is how Windows and Linux show it; nullopt when the
   // firmware leaves it unset (all zeros or all ones).

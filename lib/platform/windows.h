@@ -30,6 +30,10 @@ std::string read_os_version();
 // "10.0.22631.4460": major.minor.build and, when the registry has it, the
 // update build revision.
 std::string read_kernel_version();
+// The inventory's os_version: "11 (22631)", "Server 2022 (20348)".
+std::string read_product_version();
+// The first processor's ProcessorNameString from the registry.
+std::optional<std::string> read_processor_name();
 
 struct MachineUuid {
   std::string uuid;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "failure.h"
 #include "platform/windows.h"
@@ -15,6 +16,7 @@ namespace {
 
 constexpr const wchar_t* kCurrentVersionKey = L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
 constexpr const wchar_t* kCryptographyKey = L"SOFTWARE\\Microsoft\\Cryptography";
+constexpr const wchar_t* kProcessorKey = L"HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\0";
 // Windows 11 kept major version 10; its builds start here.
 constexpr DWORD kFirstWindows11Build = 22000;
 
@@ -90,6 +92,20 @@ std::string read_hostname() {
 std::string read_os_version() {
   const OSVERSIONINFOEXW info = os_version_info();
   return product_name(info) + " (build " + std::to_string(info.dwBuildNumber) + ")";
+}
+
+std::string read_product_version() {
+  const OSVERSIONINFOEXW info = os_version_info();
+  std::string product = product_name(info);
+  constexpr std::string_view prefix = "Windows ";
+  if (product.starts_with(prefix)) product.erase(0, prefix.size());
+  return product + " (" + std::to_string(info.dwBuildNumber) + ")";
+}
+
+std::optional<std::string> read_processor_name() {
+  std::optional<std::wstring> name = registry_string(kProcessorKey, L"ProcessorNameString");
+  if (!name) return std::nullopt;
+  return narrow(*name);
 }
 
 std::string read_kernel_version() {

@@ -19,6 +19,7 @@ variables, so nothing from the machine running the tests (/etc/pharos,
 
 import base64
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -186,6 +187,34 @@ class Node:
 
     def private_key_secrets(self):
         return read_private_key_secrets(self.key)
+
+
+def system_inventory():
+    """What this machine says of itself, read without pharos-pulse's code:
+    the inventory values contract §3 names (those the system has)."""
+    facts = {"cpu_cores": os.sysconf("SC_NPROCESSORS_ONLN")}
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                facts["mem_total_kb"] = int(line.split()[1])
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name.strip() == "model name" and value.strip():
+                facts["cpu_brand"] = value.strip()
+                break
+    release = {}
+    path = "/etc/os-release" if os.path.exists("/etc/os-release") else "/usr/lib/os-release"
+    with open(path) as f:
+        for line in shlex.split(f.read(), comments=True):
+            name, _, value = line.partition("=")
+            release[name] = value
+    if release.get("NAME"):
+        facts["os_name"] = release["NAME"]
+    version = release.get("VERSION_ID") or release.get("VERSION")
+    if version:
+        facts["os_version"] = version
+    return facts
 
 
 def split_spool_name(name):

@@ -154,6 +154,42 @@ def ph_config(node, url, hostname=None, extra="", proxy=None):
     node.write_config(text + extra)
 
 
+def console_view(record):
+    """A hub record as the Pharos console's pulse monitor and node detail page
+    show it: fields read by name, memory as GB, the OS as one line."""
+    memory = record.get("mem_total_kb")
+    return {
+        "cpu": record.get("cpu_brand") or "Unknown CPU",
+        "cores": int(record["cpu_cores"]) if record.get("cpu_cores") else None,
+        "memory": "%.1f GB" % (int(memory) / 1024 / 1024) if memory else "N/A",
+        "serial": record.get("serial_number") or "N/A",
+        "os": "%s %s" % (record.get("os_name", ""), record.get("os_version", "")),
+        "kernel": record.get("kernel_version"),
+    }
+
+
+# Runs the hub and the node in a network namespace of their own (unshare -rn)
+# with one interface, pulse0, whose address changes between the ONLINE and the
+# HEARTBEAT, as a DHCP lease or a temporary IPv6 address does.
+ADDRESS_CHANGE_NAMESPACE = r"""
+set -e
+ip link set lo up
+ip link add pulse0 type bridge
+ip addr add 10.77.0.1/24 dev pulse0
+ip link set pulse0 up
+"$PYTHON" "$PH_SERVER" --cert "$CERT" --key "$KEY" --keys-dir "$DIR/keys" \
+    --state "$DIR/state.json" > "$DIR/port" 2> "$DIR/hub.stderr" &
+hub=$!
+trap 'kill $hub' EXIT
+for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.1; done
+port=$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["port"])' "$DIR/port")
+"$@" --server "ph://127.0.0.1:$port" send online
+ip addr del 10.77.0.1/24 dev pulse0
+ip addr add 10.77.0.2/24 dev pulse0
+"$@" --server "ph://127.0.0.1:$port" send heartbeat
+"""
+
+
 class PhTest(unittest.TestCase):
 
     def run_daemon(self, node, while_running):
@@ -196,28 +232,94 @@ class PhTest(unittest.TestCase):
                              ["ONLINE", "HEARTBEAT", "OFFLINE"])
             record = hub.records()["ph-node"]
             identity, metadata = payload["identity"], payload["metadata"]
+            inventory = payload["inventory"]
             self.assertEqual(record["hostname"], "ph-node")
             self.assertEqual(record["type"], "machine")
             self.assertEqual(record["source"], "pharos-pulse")
             self.assertEqual(record["uuid"], identity["hw_uuid"])
             self.assertEqual(record["ssh_pubkey_fingerprint"], node.fingerprint())
-            for name in ("os_family", "os_version", "kernel_version", "platform"):
+            for name in ("os_family", "kernel_version", "platform"):
                 self.assertEqual(record[name], metadata[name], name)
+            # The Rust agent's os_version, not PRETTY_NAME.
+            for name in ("os_name", "os_version", "cpu_brand", "serial_number", "manufacturer",
+                         "product_name"):
+                self.assertEqual(record.get(name), inventory.get(name), name)
+            for name in ("cpu_cores", "mem_total_kb"):
+                self.assertEqual(record[name], str(inventory[name]), name)
             self.assertEqual(record["ip_addr"], metadata["local_ips"])
+            self.assertEqual(record["mac_addr"], inventory.get("mac_addrs", []))
             self.assertRegex(record["pulse_timestamp"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-            # The add names the host first and carries every field.
+            # ONLINE: the Rust agent's fields in its order, then ours.
             names = [n for n, _ in adds[0]["fields"]]
-            self.assertEqual(names[0], "hostname")
-            for name in ("type", "status", "uuid", "ssh_pubkey_fingerprint", "os_family",
-                         "os_version", "kernel_version", "platform", "pulse_event",
-                         "pulse_timestamp"):
+            rust_order = ["hostname", "type", "status", "uuid", "os_name", "os_version",
+                          "kernel_version", "cpu_brand", "cpu_cores", "mem_total_kb",
+                          "serial_number", "manufacturer", "product_name", "ip_addr", "mac_addr",
+                          "ssh_pubkey_fingerprint", "os_family", "platform", "pulse_event",
+                          "pulse_timestamp"]
+            self.assertEqual([n for n in names if n not in rust_order], [])
+            for name in ("hostname", "type", "status", "uuid", "os_name", "os_version",
+                         "kernel_version", "cpu_cores", "mem_total_kb", "ssh_pubkey_fingerprint",
+                         "os_family", "platform", "pulse_event", "pulse_timestamp"):
                 self.assertEqual(names.count(name), 1, name)
             self.assertEqual(names.count("ip_addr"), len(metadata["local_ips"]))
+            self.assertEqual(names.count("mac_addr"), len(inventory.get("mac_addrs", [])))
+            self.assertEqual(names, sorted(names, key=rust_order.index))
+            # HEARTBEAT and OFFLINE: the host, its status and the event only.
+            for add in adds[1:]:
+                self.assertEqual([n for n, _ in add["fields"]],
+                                 ["hostname", "type", "status", "pulse_event", "pulse_timestamp"])
             # One connection per event: id, add → 506, login, auth, add, quit.
             self.assertEqual(hub.commands()[:6], ["id", "add", "login", "auth", "add", "quit"])
             self.assertEqual(hub.state()["connections"], 3)
             self.assertEqual(hub.state()["transcript"][0][1], 'id "pulse-ph-node"')
             self.assertEqual(node.spool_files(), [])
+
+    def test_the_console_reads_what_the_system_says(self):
+        node = self.node()
+        with PhHub(require_auth=False) as hub:
+            # A record as an earlier pharos-pulse left it: PRETTY_NAME as
+            # os_version, so the console read "Debian GNU/Linux Debian …".
+            facts = pulse_cli.system_inventory()
+            seeded = hub.talk(['add hostname="moved" type="machine" os_name=%s os_version=%s'
+                               % (json.dumps(facts["os_name"]),
+                                  json.dumps(facts["os_name"] + " 12 (bookworm)"))])
+            self.assertEqual(seeded[1], "200:Ok")
+            ph_config(node, hub.url, hostname="moved")
+            r = node.run("send", "online")
+            self.assertEqual(r.returncode, 0, r)
+            view = console_view(hub.records()["moved"])
+        self.assertEqual(view["os"], "%s %s" % (facts["os_name"], facts["os_version"]))
+        self.assertEqual(view["cores"], facts["cpu_cores"])
+        nproc = subprocess.run(["nproc"], stdout=subprocess.PIPE, text=True, check=True).stdout
+        if len(os.sched_getaffinity(0)) == facts["cpu_cores"]:
+            self.assertEqual(view["cores"], int(nproc))
+        self.assertEqual(view["memory"], "%.1f GB" % (facts["mem_total_kb"] / 1024 / 1024))
+        self.assertEqual(view["cpu"], facts.get("cpu_brand", view["cpu"]))
+        self.assertNotEqual(view["cpu"], "Unknown CPU")
+        self.assertEqual(view["kernel"], os.uname().release)
+
+    def test_a_heartbeat_after_an_address_change_adds_no_address(self):
+        unshare, ip = shutil.which("unshare"), shutil.which("ip")
+        if not unshare or not ip or subprocess.run([unshare, "-rn", "true"]).returncode != 0:
+            self.skipTest("needs unshare(1) with user namespaces, and ip(8)")
+        node = self.node()
+        hub_dir = tempfile.mkdtemp(prefix="pulse-ph-hub-")
+        self.addCleanup(shutil.rmtree, hub_dir, True)
+        os.makedirs(os.path.join(hub_dir, "keys"))
+        ph_config(node, "ph://127.0.0.1", hostname="roaming")
+        env = pulse_cli.clean_environment(DIR=hub_dir, PYTHON=sys.executable, PH_SERVER=PH_SERVER,
+                                          CERT=CERTS.server_cert, KEY=CERTS.server_key)
+        r = subprocess.run([unshare, "-rn", "sh", "-c", ADDRESS_CHANGE_NAMESPACE, "sh"] +
+                           node.command(), env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(hub_dir, "state.json")) as f:
+            state = json.load(f)
+        self.assertEqual(state["records"]["roaming"]["ip_addr"], ["10.77.0.1"])
+        online, heartbeat = state["adds"]
+        self.assertIn(["ip_addr", "10.77.0.1"], online["fields"])
+        self.assertEqual([n for n, _ in heartbeat["fields"]],
+                         ["hostname", "type", "status", "pulse_event", "pulse_timestamp"])
 
     def test_hub_without_authentication_takes_the_add_without_a_login(self):
         node = self.node()

@@ -145,16 +145,22 @@ class Node:
             "metadata": {"os_family": "linux", "os_version": "Debian GNU/Linux 12 (bookworm)",
                          "kernel_version": "6.1.0-test", "platform": "docker",
                          "local_ips": ["10.0.0.2", "192.168.1.5", "2001:db8::1", "2001:db8::a"]},
+            "inventory": {"os_name": "Debian GNU/Linux", "os_version": "12", "cpu_brand": "AMD EPYC",
+                          "cpu_cores": 8, "mem_total_kb": 16318480, "serial_number": "7XK9Q53",
+                          "manufacturer": "Dell Inc.", "product_name": "PowerEdge R650",
+                          "mac_addrs": ["3c:ec:ef:01:02:03", "3c:ec:ef:01:02:04"]},
             "timestamp": "2026-01-02T03:04:05.678Z",
         }
         p.update(over)
+        if p.get("event") != "ONLINE" and "inventory" not in over:
+            del p["inventory"]  # only an ONLINE carries it
         return p
 
     def enroll_payload(self, token="good-token", **over):
         p = self.payload()
         del p["event"]
         p = {"token": token, "public_key": self.pub_line, "identity": p["identity"],
-             "metadata": p["metadata"], "timestamp": p["timestamp"]}
+             "metadata": p["metadata"], "inventory": p["inventory"], "timestamp": p["timestamp"]}
         p.update(over)
         return p
 
@@ -420,6 +426,7 @@ class TestVerification(ReceiverTestBase):
     def test_payload_checked_after_signature(self):
         n = self.node
         md = n.payload()["metadata"]
+        inv = n.payload()["inventory"]
         cases = [
             (dict(n.payload(), extra=1), "unexpected key(s) extra"),
             (dict(n.payload(), event="BOOT"), "event is not"),
@@ -437,6 +444,16 @@ class TestVerification(ReceiverTestBase):
             (n.payload(metadata=dict(md, local_ips=["2001:DB8::1"])), "inet_ntop"),
             (n.payload(metadata=dict(md, local_ips=["2001:db8:0:0:0:0:0:1"])), "inet_ntop"),
             (n.payload(metadata={k: v for k, v in md.items() if k != "kernel_version"}), "lacks kernel_version"),
+            ({k: v for k, v in n.payload().items() if k != "inventory"}, "lacks inventory"),
+            (n.payload(event="HEARTBEAT", inventory=inv), "unexpected key(s) inventory"),
+            (n.payload(inventory=dict(inv, extra="x")), "unexpected key extra"),
+            (n.payload(inventory=dict(inv, serial_number="To Be Filled By O.E.M.")), "placeholder"),
+            (n.payload(inventory=dict(inv, manufacturer="")), "manufacturer is empty"),
+            (n.payload(inventory=dict(inv, cpu_cores="8")), "cpu_cores is not a positive integer"),
+            (n.payload(inventory=dict(inv, mac_addrs=["3c:ec:ef:01:02:04", "3c:ec:ef:01:02:03"])),
+             "out of order"),
+            (n.payload(inventory=dict(inv, mac_addrs=["3C:EC:EF:01:02:03"])), "is not aa:bb"),
+            (n.payload(inventory=dict(inv, mac_addrs=[])), "non-empty"),
         ]
         for payload, fragment in cases:
             h, b = n.sign(payload)

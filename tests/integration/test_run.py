@@ -751,6 +751,49 @@ class Signals(DaemonTestCase):
         self.assertVerified(records)
         self.assertStopsCleanly(daemon)
 
+    def test_the_inventory_is_read_at_start_and_on_sighup_not_for_heartbeats(self):
+        strace = shutil.which("strace")
+        if not strace:
+            self.skipTest("needs strace(1)")
+        receiver = self.receiver()
+        node = self.node(receiver, interval="1h")
+        daemon = Daemon(self, node)
+        [online] = self.wait_for_events(receiver, 1)
+        self.assertIn("inventory", json.loads(online["body"]))
+
+        def files_opened_while(action):
+            """The files the daemon opens while `action` runs, seen by strace."""
+            trace = os.path.join(node.dir, "strace-%d" % time.monotonic_ns())
+            tracer = subprocess.Popen([strace, "-qq", "-e", "trace=openat", "-o", trace,
+                                       "-p", str(daemon.pid)], stderr=subprocess.DEVNULL)
+            time.sleep(1)  # attached
+            action()
+            tracer.terminate()
+            tracer.wait(PATIENCE)
+            with open(trace) as f:
+                return f.read()
+
+        def two_heartbeats():
+            for count in (2, 3):
+                daemon.signal(signal.SIGUSR1)
+                self.wait_for_events(receiver, count)
+
+        def reload():
+            daemon.signal(signal.SIGHUP)
+            daemon.wait_for_log(r"config reloaded")
+
+        heartbeats = files_opened_while(two_heartbeats)
+        self.assertIn("/etc/os-release", heartbeats)  # the metadata, afresh for each event
+        self.assertNotIn("/proc/cpuinfo", heartbeats)
+        self.assertNotIn("/proc/meminfo", heartbeats)
+        reloaded = files_opened_while(reload)
+        self.assertIn("/proc/cpuinfo", reloaded)
+        self.assertIn("/proc/meminfo", reloaded)
+        records = receiver.requests("presence")
+        self.assertEqual([("inventory" in json.loads(r["body"])) for r in records],
+                         [True, False, False])
+        self.assertStopsCleanly(daemon)
+
     def test_signals_during_a_transfer_are_not_lost(self):
         receiver = self.receiver()
         receiver.control(mode="status", status=200, delay_ms=1500, count=1)

@@ -236,6 +236,72 @@ class DryRun(SendTestCase):
         self.assertTrue(rec["verified"], rec["error"])
 
 
+class Inventory(SendTestCase):
+    """Contract §3's inventory: with ONLINE only, as the system states it."""
+
+    INVENTORY_KEYS = {"os_name", "os_version", "cpu_brand", "cpu_cores", "mem_total_kb",
+                      "serial_number", "manufacturer", "product_name", "mac_addrs"}
+
+    def inspect_json(self, event):
+        r = self.node.run("inspect", "--json", "--event", event)
+        self.assertExit(r, 0)
+        return json.loads(r.stdout)
+
+    def test_inspect_online_holds_what_the_system_says(self):
+        payload = self.inspect_json("online")
+        self.assertEqual(list(payload), ["event", "identity", "metadata", "inventory", "timestamp"])
+        inventory = payload["inventory"]
+        self.assertLessEqual(set(inventory), self.INVENTORY_KEYS)
+        for name, value in pulse_cli.system_inventory().items():
+            self.assertEqual(inventory.get(name), value, name)
+        self.assertIsInstance(inventory["cpu_cores"], int)
+        self.assertIsInstance(inventory["mem_total_kb"], int)
+        self.assertEqual(inventory.get("mac_addrs", []), sorted(set(inventory.get("mac_addrs", []))))
+        for event in ("heartbeat", "offline"):
+            self.assertNotIn("inventory", self.inspect_json(event), event)
+
+    def test_inspect_shows_the_inventory_to_a_person(self):
+        r = self.node.run("inspect")
+        self.assertExit(r, 0)
+        block = r.stdout.split("inventory (sent with ONLINE)\n", 1)[1].split("\nserver\n", 1)[0]
+        rows = dict(line.split(None, 1) for line in block.splitlines())
+        facts = pulse_cli.system_inventory()
+        self.assertEqual(rows["cpu_cores"], str(facts["cpu_cores"]))
+        self.assertEqual(rows["mem_total_kb"], str(facts["mem_total_kb"]))
+        self.assertEqual(rows["os_name"], facts["os_name"])
+        self.assertEqual(set(rows), self.INVENTORY_KEYS)
+
+    def test_only_online_carries_the_inventory_to_the_server(self):
+        for event in ("online", "heartbeat", "offline"):
+            self.assertExit(self.send(event), 0)
+        recs = self.rx.requests()
+        self.assertEqual(len(recs), 3)
+        for rec in recs:
+            self.assertTrue(rec["verified"], rec["error"])
+        bodies = [json.loads(rec["body"]) for rec in recs]
+        self.assertEqual(bodies[0]["inventory"]["cpu_cores"], os.sysconf("SC_NPROCESSORS_ONLN"))
+        self.assertEqual([("inventory" in body) for body in bodies], [True, False, False])
+
+    def test_dry_run_shows_the_inventory(self):
+        r = self.send("online", "--dry-run")
+        self.assertExit(r, 0)
+        body = json.loads(pulse_cli.parse_dry_run(r.stdout)[3])
+        self.assertEqual(body["inventory"]["mem_total_kb"],
+                         pulse_cli.system_inventory()["mem_total_kb"])
+
+    def test_a_spooled_online_keeps_the_inventory_it_was_made_with(self):
+        self.rx.control(mode="status", status=503)
+        self.assertExit(self.send("online"), 69)
+        [name] = self.assertSpooled(1)
+        spooled = self.node.read_spool(name)
+        self.assertIn("inventory", json.loads(spooled))
+        self.rx.control(mode="ok")
+        self.assertExit(self.send("heartbeat"), 0)
+        delivered = [rec for rec in self.rx.requests() if rec["status_sent"] == 200]
+        self.assertEqual(delivered[0]["body"], spooled)
+        self.assertNotIn("inventory", json.loads(delivered[1]["body"]))
+
+
 class Trust(SendTestCase):
 
     def test_right_pin_delivers(self):
@@ -672,7 +738,7 @@ process.stdout.write(JSON.stringify(out));
         for request in v["requests"]:
             self.assertEqual(rh.verify_dry_run(request["text"], pub, ignore_time=True),
                              (True, "verified"))
-            tampered = request["text"].replace('"ONLINE"', '"OFFLINE"')
+            tampered = request["text"].replace('"HEARTBEAT"', '"OFFLINE"')
             self.assertFalse(rh.verify_dry_run(tampered, pub, ignore_time=True)[0])
 
 

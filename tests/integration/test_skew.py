@@ -232,28 +232,29 @@ class ReloadThatFails(run.DaemonTestCase):
             self.assertEqual(node.spooled_events(), [])
 
     def test_a_delivery_that_throws_stays_in_the_loop_and_offline_is_still_tried(self):
-        # A carriage return in os-release, which metadata reads afresh for
-        # every event: no reload can catch it, the Ph layer refuses it when
-        # it builds the `add`. Mounted over /etc/os-release in a private
-        # mount namespace, so only the daemon sees it.
+        # A carriage return in the kernel release, which metadata reads afresh
+        # for every event and the ONLINE's Ph add carries: no reload can catch
+        # it, the Ph layer refuses it when it builds the `add`. Mounted over
+        # /proc/sys/kernel/osrelease in a private mount namespace, so only the
+        # daemon sees it. The spooled ONLINE holds the OFFLINE back.
         if os.geteuid() != 0 or not shutil.which("unshare"):
             self.skipTest("needs root for a private mount namespace")
         with PhHub(require_auth=False, cert=run.CERTS.server_cert,
                    key=run.CERTS.server_key) as hub:
             node = run.Node(self, hub.url)
             node.keygen()
-            os_release = os.path.join(node.dir, "os-release")
-            with open(os_release, "w") as f:
-                f.write('NAME="Debian"\nPRETTY_NAME="Debian\r12"\nID=debian\nVERSION_ID="12"\n')
+            osrelease = os.path.join(node.dir, "osrelease")
+            with open(osrelease, "w") as f:
+                f.write("6.1.0\r-18-amd64\n")
             daemon = run.Daemon(self, node, wrapper=(
                 "unshare", "-m", "sh", "-c",
-                'mount --bind "$0" /etc/os-release && exec "$@"', os_release))
-            daemon.wait_for_log(r"ONLINE unavailable: cannot deliver: cannot send 'os_version' "
-                                r"over ph://.*; event spooled")
+                'mount --bind "$0" /proc/sys/kernel/osrelease && exec "$@"', osrelease))
+            daemon.wait_for_log(r"ONLINE unavailable: cannot deliver: cannot send "
+                                r"'kernel_version' over ph://.*; event spooled")
             daemon.wait_for_log(r"retrying in ")
             self.assertTrue(daemon.alive())
             self.assertStopsCleanly(daemon)
-            self.assertRegex(daemon.log(), r"OFFLINE unavailable: .*os_version")
+            self.assertRegex(daemon.log(), r"OFFLINE unavailable: .*kernel_version")
             self.assertEqual([e["event"] for _, e in node.spooled_events()],
                              ["ONLINE", "OFFLINE"])
             self.assertEqual(hub.adds(), [])

@@ -12,12 +12,17 @@ standard library has no Ed25519.
 Prints {"port": N} on stdout once listening. After every command (and every
 connection or TLS failure) it rewrites --state atomically with:
 
-    {"records": {hostname: {field: value, "ip_addr": [...], "type": ...,
+    {"records": {hostname: {field: value, "ip_addr": [...], "mac_addr": [...],
+                            "type": ...,
                             "source": ..., "owner": .pub line or null,
                             "last_seen_at": ...}},
      "adds": [{"hostname": ..., "fields": [[name, value], ...]}, ...],
      "transcript": [[connection number, line received], ...],
      "connections": N, "tls_errors": N}
+
+As pharos-server does, an add sets each single-valued field and appends the
+values of the multi-valued ones (ip_addr, mac_addr) that the record does not
+hold yet: an address once stored stays.
 
 Codes: greeting 200:Database ready; id → 200; add → 200, 506 when
 --require-auth and the connection has not authenticated, 511 when another
@@ -49,6 +54,9 @@ import threading
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 MAX_LINE = 64 * 1024
+
+# Fields a record holds a list of; the hub only ever adds to them.
+MULTI_VALUED = ("ip_addr", "mac_addr")
 
 
 class SyntaxError_(Exception):
@@ -193,9 +201,14 @@ class Hub:
             record = {"owner": conn.key}
             self.records[hostname] = record
         for name, value in fields:
-            if name != "ip_addr":
+            if name in MULTI_VALUED:
+                values = record.setdefault(name, [])
+                if value not in values:
+                    values.append(value)
+            else:
                 record[name] = value
-        record["ip_addr"] = addresses
+        for name in MULTI_VALUED:
+            record.setdefault(name, [])
         record["source"] = conn.source
         record["last_seen_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
         self.adds.append({"hostname": hostname, "fields": fields})

@@ -512,14 +512,51 @@ function checkMetadata(md) {
   return checkLocalIps(md.local_ips);
 }
 
+const INVENTORY_STRINGS = ['os_name', 'os_version', 'cpu_brand', 'serial_number', 'manufacturer', 'product_name'];
+const INVENTORY_NUMBERS = ['cpu_cores', 'mem_total_kb'];
+const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const PLACEHOLDERS = ['to be filled by o.e.m.', 'default string', 'system serial number', 'system product name',
+  'system manufacturer', 'not specified', 'not applicable', 'none', '0'];
+
+// Contract §3's inventory: known keys only, each left out rather than empty
+// or a firmware placeholder.
+function checkInventory(inv) {
+  if (!isPlainObject(inv)) return 'inventory is not a JSON object';
+  for (const k of Object.keys(inv)) {
+    if (INVENTORY_STRINGS.includes(k)) {
+      const v = inv[k];
+      if (!nonEmptyString(v)) return `inventory.${k} is empty or not a string`;
+      if (v !== v.trim()) return `inventory.${k} is not trimmed`;
+      if (Buffer.byteLength(v) > 1024) return `inventory.${k} is over 1 KiB`;
+      if (PLACEHOLDERS.includes(v.toLowerCase()) || /^[0fF:. -]+$/.test(v)) return `inventory.${k} is a placeholder`;
+    } else if (INVENTORY_NUMBERS.includes(k)) {
+      if (!Number.isSafeInteger(inv[k]) || inv[k] <= 0) return `inventory.${k} is not a positive integer`;
+    } else if (k === 'mac_addrs') {
+      const macs = inv[k];
+      if (!Array.isArray(macs) || macs.length === 0) return 'inventory.mac_addrs is not a non-empty array';
+      for (let i = 0; i < macs.length; i++) {
+        if (typeof macs[i] !== 'string' || !MAC_RE.test(macs[i])) return `inventory.mac_addrs: ${JSON.stringify(macs[i])} is not aa:bb:cc:dd:ee:ff`;
+        if (macs[i] === '00:00:00:00:00:00') return 'inventory.mac_addrs lists an all-zero address';
+        if (i > 0 && macs[i - 1] >= macs[i]) return `inventory.mac_addrs: ${macs[i]} out of order or listed twice`;
+      }
+    } else return `inventory has unexpected key ${k}`;
+  }
+  return null;
+}
+
 // Returns an error string or null. For enroll, the key in public_key must be the keyid's.
 function checkPayload(kind, payload, keyid) {
   if (kind === 'presence') {
-    const e = exactKeys(payload, ['event', 'identity', 'metadata', 'timestamp'], 'body');
+    const event = isPlainObject(payload) ? payload.event : undefined;
+    if (event !== undefined && !['ONLINE', 'HEARTBEAT', 'OFFLINE'].includes(event)) return 'event is not ONLINE, HEARTBEAT or OFFLINE';
+    // Only an ONLINE carries the inventory.
+    const keys = event === 'ONLINE'
+      ? ['event', 'identity', 'metadata', 'inventory', 'timestamp']
+      : ['event', 'identity', 'metadata', 'timestamp'];
+    const e = exactKeys(payload, keys, 'body');
     if (e) return e;
-    if (!['ONLINE', 'HEARTBEAT', 'OFFLINE'].includes(payload.event)) return 'event is not ONLINE, HEARTBEAT or OFFLINE';
   } else {
-    const e = exactKeys(payload, ['token', 'public_key', 'identity', 'metadata', 'timestamp'], 'body');
+    const e = exactKeys(payload, ['token', 'public_key', 'identity', 'metadata', 'inventory', 'timestamp'], 'body');
     if (e) return e;
     if (!nonEmptyString(payload.token)) return 'token is empty or not a string';
     if (typeof payload.public_key !== 'string') return 'public_key is not a string';
@@ -528,6 +565,7 @@ function checkPayload(kind, payload, keyid) {
     if (k.fingerprint !== keyid) return 'public_key fingerprint does not match the signature keyid';
   }
   return checkIdentity(payload.identity, keyid) || checkMetadata(payload.metadata) ||
+    ('inventory' in payload ? checkInventory(payload.inventory) : null) ||
     checkTimestamp(payload.timestamp, 'timestamp');
 }
 

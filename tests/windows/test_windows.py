@@ -101,7 +101,8 @@ class Commands(WindowsTestCase):
         r = self.node.run("inspect", "--json")
         self.assertEqual(r.returncode, 0, r)
         payload = json.loads(r.stdout)
-        self.assertEqual(set(payload), {"event", "identity", "metadata", "timestamp"})
+        self.assertEqual(list(payload),
+                         ["event", "identity", "metadata", "inventory", "timestamp"])
         self.assertEqual(payload["event"], "ONLINE")
         self.assertRegex(payload["timestamp"], TIMESTAMP)
         identity = payload["identity"]
@@ -120,6 +121,33 @@ class Commands(WindowsTestCase):
         for address in metadata["local_ips"]:
             self.assertNotIn(address, ("127.0.0.1", "::1"))
             self.assertFalse(address.lower().startswith("fe80:"), address)
+        self.check_inventory(payload["inventory"], metadata)
+        heartbeat = json.loads(self.node.run("inspect", "--json", "--event", "heartbeat").stdout)
+        self.assertNotIn("inventory", heartbeat)
+
+    def check_inventory(self, inventory, metadata):
+        """What Wine provides, from the Linux host: CPU, memory, MACs."""
+        self.assertLessEqual(set(inventory), {
+            "os_name", "os_version", "cpu_brand", "cpu_cores", "mem_total_kb", "serial_number",
+            "manufacturer", "product_name", "mac_addrs"})
+        self.assertEqual(inventory["os_name"], "Windows")
+        build = re.search(r"\(build (\d+)\)$", metadata["os_version"]).group(1)
+        self.assertRegex(inventory["os_version"], r"^\S.* \(%s\)$" % build)
+        self.assertEqual(inventory["cpu_cores"], os.sysconf("SC_NPROCESSORS_ONLN"))
+        with open("/proc/meminfo") as f:
+            mem_total_kb = int(f.readline().split()[1])
+        # Wine counts whole pages.
+        self.assertAlmostEqual(inventory["mem_total_kb"], mem_total_kb, delta=4)
+        self.assertTrue(inventory["cpu_brand"])
+        self.assertEqual(inventory["cpu_brand"], inventory["cpu_brand"].strip())
+        for name in ("serial_number", "manufacturer", "product_name"):
+            if name in inventory:
+                self.assertTrue(inventory[name].strip(), name)
+        macs = inventory.get("mac_addrs", [])
+        self.assertEqual(macs, sorted(set(macs)))
+        for mac in macs:
+            self.assertRegex(mac, r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
+            self.assertNotEqual(mac, "00:00:00:00:00:00")
 
     def test_a_key_that_others_may_read_is_refused(self):
         self.keygen()
