@@ -82,12 +82,7 @@ T0=$SECONDS
 declare -A TIMES=()
 # shellcheck source=lib/debian-source.sh
 . "$REPO/scripts/lib/debian-source.sh"
-DEPS=$(deps_cache_dir linux-static)
-mkdir -p "$DEPS"
-
-# One build of the libraries at a time per cache, released before cmake runs.
-exec 9>"$DEPS/.lock"
-flock -n 9 || { log "waiting for another build-static.sh using $DEPS"; flock 9; }
+deps_cache_open linux-static
 # shellcheck source=lib/wolfssl.sh
 . "$REPO/scripts/lib/wolfssl.sh"
 

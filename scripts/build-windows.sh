@@ -73,12 +73,7 @@ T0=$SECONDS
 declare -A TIMES=()
 # shellcheck source=lib/debian-source.sh
 . "$REPO/scripts/lib/debian-source.sh"
-DEPS=$(deps_cache_dir windows)
-mkdir -p "$DEPS"
-
-# One build of the libraries at a time per cache, released before cmake runs.
-exec 9>"$DEPS/.lock"
-flock -n 9 || { log "waiting for another build-windows.sh using $DEPS"; flock 9; }
+deps_cache_open windows
 # shellcheck source=lib/curl-features.sh
 . "$REPO/scripts/lib/curl-features.sh"
 

@@ -7,6 +7,7 @@
 #   debian_source_revert_patches DIR LOG PATCH...  # un-apply patches, last applied first
 #   deps_cache_dir NAME                         # prints where NAME's builds are kept
 #   recipe_id RECIPE                            # prints a short hash naming a recipe
+#   deps_cache_open NAME                        # sets DEPS, locks it on fd 9
 #
 # apt-get runs with its own sources.list (deb-src lines only), lists and cache
 # under DEPS/apt, so the system's package lists are never touched. Downloads
@@ -30,6 +31,15 @@ deps_cache_dir() {
   printf '%s/%s\n' "${PULSE_DEPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pharos-pulse}" "$1"
 }
 recipe_id() { sha256sum <<<"$1" | cut -c1-16; }
+
+# Sets DEPS to NAME's cache directory and takes its lock on fd 9: one build of
+# the libraries at a time; the caller closes fd 9 before building its own code.
+deps_cache_open() {
+  DEPS=$(deps_cache_dir "$1")
+  mkdir -p "$DEPS"
+  exec 9>"$DEPS/.lock"
+  flock -n 9 || { log "waiting for another build using $DEPS"; flock 9; }
+}
 
 # The private apt configuration: sets APT_OPTS, writes DEPS/apt/sources.list.
 debian_source_apt() {
