@@ -19,7 +19,10 @@ import re
 import statistics
 import sys
 
-EVENT_LINE = re.compile(r"\b(ONLINE|HEARTBEAT|OFFLINE) (delivered \(|unavailable:|protocol:|refused:)")
+# One line per event made: its outcome, or that it joined the spool to wait
+# for a pending retry.
+EVENT_LINE = re.compile(
+    r"\b(ONLINE|HEARTBEAT|OFFLINE) (delivered \(|unavailable:|protocol:|refused:|spooled behind)")
 
 
 def events_made(daemon_log):
