@@ -17,6 +17,8 @@
 #     libsodium after `autoreconf -fi`; curl with Debian's flavour patches
 #     99_nss and 90_gnutls reverted, HTTP and HTTPS only, TLS through Windows'
 #     own Schannel (so the system certificate store is the trust store).
+#     Write BUILD_DIR/THIRD-PARTY-LICENSES: the copyright files of both
+#     source packages at the versions used, and of what else goes in.
 #  3. cmake with cmake/mingw-w64.cmake, build, and check that
 #     BUILD_DIR/pharos-pulse.exe imports system DLLs only.
 #
@@ -156,6 +158,11 @@ build_library libsodium "$SODIUM_DEB_VERSION" "$SODIUM_RECIPE" \
 build_library curl "$CURL_DEB_VERSION" "$CURL_RECIPE" \
   prepare_curl "${CURL_CONFIGURE_ARGS[@]}"
 rm -f "$PREFIX"/lib/*.la
+# shellcheck source=lib/third-party-licenses.sh
+. "$REPO/scripts/lib/third-party-licenses.sh"
+windows_third_party_licenses "$DEPS/src" libsodium="$SODIUM_DEB_VERSION" \
+  curl="$CURL_DEB_VERSION" >"$BUILD_DIR/THIRD-PARTY-LICENSES.tmp"
+mv "$BUILD_DIR/THIRD-PARTY-LICENSES.tmp" "$BUILD_DIR/THIRD-PARTY-LICENSES"
 exec 9>&-
 
 # --- Build pharos-pulse.exe ------------------------------------------------------

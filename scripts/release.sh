@@ -23,7 +23,6 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-source "$REPO/scripts/lib/third-party-licenses.sh"
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 log() { printf '==> %s\n' "$*" >&2; }
@@ -69,7 +68,8 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$REPO" log -1 --format=%
 STATIC=$(cd "$STATIC" && pwd)
 readelf -l "$STATIC/pharos-pulse" | grep -q 'Requesting program interpreter' &&
   die "$STATIC/pharos-pulse is not a static binary"
-ensure_third_party_licenses "$STATIC"
+[[ -s $STATIC/THIRD-PARTY-LICENSES ]] || die "no $STATIC/THIRD-PARTY-LICENSES: run scripts/build-static.sh"
+[[ -s $WINDOWS/THIRD-PARTY-LICENSES ]] || die "no $WINDOWS/THIRD-PARTY-LICENSES: run scripts/build-windows.sh"
 cmake -S "$REPO" -B "$STATIC" -DPULSE_THIRD_PARTY_LICENSES="$STATIC/THIRD-PARTY-LICENSES" >/dev/null
 cmake --build "$STATIC" --target pharos-pulse pulse_man_pages pulse_changelogs >/dev/null
 [[ -f $WINDOWS/pharos-pulse.exe ]] || bash "$REPO/scripts/build-windows.sh" "$WINDOWS"
@@ -122,7 +122,7 @@ x86_64-w64-mingw32-strip -o "$tree/pharos-pulse.exe" "$WINDOWS/pharos-pulse.exe"
   sed -n '/^## Windows$/,/^## /p' "$REPO/README.md" | sed '1d;$d'
 } >"$tree/README-Windows.md"
 cp "$REPO/LICENSE" "$REPO/CHANGELOG.md" "$tree/"
-windows_third_party_licenses "$WINDOWS" >"$tree/THIRD-PARTY-LICENSES"
+cp "$WINDOWS/THIRD-PARTY-LICENSES" "$tree/"
 find "$tree" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$work" && zip -q -X -r "$DIST/$name.zip" "$name")
 
