@@ -21,7 +21,10 @@ std::optional<std::string> untrusted_directory(const std::filesystem::path& dir,
   const std::string named = std::string(what) + " '" + dir.string() + "'";
   const std::string fix = "; run 'chown root: " + dir.string() + " && chmod 755 " + dir.string() +
                           "' or choose another with --state-dir";
-  if (S_ISLNK(status.st_mode)) return named + " is a symbolic link" + fix;
+  if (S_ISLNK(status.st_mode)) {
+    return named + " is a symbolic link; name the directory it points to with --state-dir "
+                   "(or state.dir), after checking who may write there";
+  }
   // Something else in its place fails the write that follows, as it should.
   if (!S_ISDIR(status.st_mode)) return std::nullopt;
   if (status.st_uid != 0 && status.st_uid != ::geteuid()) {
