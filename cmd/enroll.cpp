@@ -1,22 +1,16 @@
 // pharos-pulse enroll: register this node with its server, with a token over
 // the network or pre-provisioned out of band (contract §7).
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
+#include "agent.h"
 #include "commands.h"
 #include "config_writer.h"
 #include "enrollment.h"
 #include "http_client.h"
-#include "identity.h"
 #include "log.h"
-#include "payload.h"
-#include "ph_channel.h"
-#include "ph_protocol.h"
 #include "presence.h"
-#include "settings.h"
+#include "registration.h"
 #include "terminal_text.h"
 #include "token_source.h"
 
@@ -32,26 +26,13 @@ struct EnrollOptions {
 };
 
 void row(const char* label, const std::string& value) {
-  std::printf("  %-24s %s\n", label, value.c_str());
+  std::fputs(enrollment_row(label, value).c_str(), stdout);
 }
 
 Metadata collected_metadata(const Settings& settings) {
   Metadata metadata = collect_metadata(metadata_options(settings));
   for (const auto& warning : metadata.warnings) log::warning(warning);
   return metadata;
-}
-
-// Made once and then kept: enrolling again (after a server rebuild) must
-// present the same key.
-// The settings this enrollment used. Paths are made absolute, because the
-// daemon reading the file may run from another directory.
-ConfigUpdate settings_update(const Settings& settings) {
-  ConfigUpdate update;
-  update.server_url = settings.server_url;
-  if (!settings.ca_file.empty()) update.ca_file = std::filesystem::absolute(settings.ca_file);
-  if (!settings.pinned_pubkey.empty()) update.pinned_pubkey = settings.pinned_pubkey;
-  update.key_file = std::filesystem::absolute(settings.key_file);
-  return update;
 }
 
 std::string config_destination(const EnrollOptions& options, const Settings& settings) {
@@ -63,7 +44,7 @@ TokenSources token_sources(const EnrollOptions& options) {
   TokenSources sources;
   sources.file = options.token_file;
   if (options.token) sources.argument = *options.token;
-  if (const char* value = std::getenv("PHAROS_ENROLL_TOKEN")) sources.environment = value;
+  sources.environment = enroll_token_from_environment();
   return sources;
 }
 
@@ -80,8 +61,8 @@ std::string first_contact_hint(const Outcome& outcome, const ServerUrl& server) 
          "hub's console with --pin PIN";
 }
 
-ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& settings,
-                              const ServerUrl& server) {
+ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& settings) {
+  const ServerUrl& server = settings.required_server();
   if (server.scheme == Scheme::ph) {
     throw Failure(ExitCode::usage,
                   "ph:// hubs support only 'enroll --preprovisioned'; token enrollment needs an "
@@ -89,12 +70,13 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
   }
   const Token token = read_token(token_sources(options));
   if (!options.no_write_config) check_config_writable(settings.config_file);
-  HttpClient client(TransportSettings::from(settings));
   const Metadata metadata = collected_metadata(settings);
-  const Identity identity =
-      load_or_create_identity(settings.key_file, [&metadata] { return metadata.hostname; });
+  // Made once and then kept: enrolling again (after a server rebuild) must
+  // present the same key.
+  Agent agent(settings, KeyUse::load_or_create([&metadata] { return metadata.hostname; }));
+  const HttpClient client(agent.transport());
   const Transport post = [&client](const HttpRequest& request) { return client.post(request); };
-  const EnrollmentResult result = enroll(server, post, identity, token.view(), metadata,
+  const EnrollmentResult result = enroll(server, post, agent.identity(), token.view(), metadata,
                                          collect_inventory_logged(metadata_options(settings)),
                                          Clock::now());
   if (result.outcome.kind != OutcomeKind::delivered) {
@@ -104,10 +86,10 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
   }
 
   std::printf("enrolled with %s\n", server.origin.c_str());
-  row("fingerprint", identity.fingerprint());
+  row("fingerprint", agent.identity().fingerprint());
   if (result.answer.node_id) row("node id", escape_server_text(*result.answer.node_id));
   if (!options.no_write_config) {
-    ConfigUpdate update = settings_update(settings);
+    ConfigUpdate update = enrollment_config_update(settings);
     if (result.answer.pinned_pubkey) update.pinned_pubkey = result.answer.pinned_pubkey;
     update.node_id = result.answer.node_id;
     update.heartbeat_interval = result.answer.heartbeat_interval;
@@ -121,45 +103,30 @@ ExitCode run_token_enrollment(const EnrollOptions& options, const Settings& sett
   return ExitCode::ok;
 }
 
-ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settings,
-                            const ServerUrl& server) {
+ExitCode run_preprovisioned(const EnrollOptions& options, const Settings& settings) {
+  const ServerUrl& server = settings.required_server();
   if (!options.no_write_config) check_config_writable(settings.config_file);
   const Metadata metadata = collected_metadata(settings);
   const Identity identity =
       load_or_create_identity(settings.key_file, [&metadata] { return metadata.hostname; });
-  if (!options.no_write_config) update_config_file(settings.config_file, settings_update(settings));
-
+  if (!options.no_write_config) {
+    update_config_file(settings.config_file, enrollment_config_update(settings));
+  }
+  const Registration registration =
+      registration_of(metadata, identity, config_destination(options, settings));
   if (options.json) {
-    // Exactly these keys, which mdb ingests.
-    const nlohmann::ordered_json registration = {
-        {"hostname", metadata.hostname},
-        {"hw_uuid", metadata.hw_uuid},
-        {"ssh_pubkey_fingerprint", identity.fingerprint()},
-        {"public_key", identity.public_line()}};
-    std::printf("%s\n", to_body(registration).c_str());
-    log::info("config " + config_destination(options, settings));
+    std::fputs(registration_json(registration).c_str(), stdout);
+    log::info("config " + registration.config);
     return ExitCode::ok;
   }
-  std::printf("pre-provisioned (nothing sent); register this node on the server:\n");
-  row("hostname", metadata.hostname);
-  row("hw_uuid", metadata.hw_uuid);
-  row("ssh_pubkey_fingerprint", identity.fingerprint());
-  row("public_key", identity.public_line());
-  row("config", config_destination(options, settings));
-  if (server.scheme == Scheme::ph) {
-    std::fputs(ph_registration_instructions(ph_public_line(identity, settings.key_file),
-                                            metadata.hostname)
-                   .c_str(),
-               stdout);
-  }
+  std::fputs(registration_text(registration, server, identity, settings.key_file).c_str(), stdout);
   return ExitCode::ok;
 }
 
 ExitCode run_enroll(const EnrollOptions& options, const GlobalOptions& globals) {
   const Settings settings = resolve_settings(globals, SettingsFor::enrollment);
-  const ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
-  if (options.preprovisioned) return run_preprovisioned(options, settings, server);
-  return run_token_enrollment(options, settings, server);
+  if (options.preprovisioned) return run_preprovisioned(options, settings);
+  return run_token_enrollment(options, settings);
 }
 
 }  // namespace

@@ -38,18 +38,15 @@ std::string joined(const std::vector<std::string>& values) {
 // Which protocol events go out in: HTTPS by default, Ph for a ph:// hub.
 std::string transport_of(const Settings& settings) {
   if (settings.server_url.empty()) return "(none: no server url)";
-  try {
-    const ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
-    if (server.scheme == Scheme::ph) {
-      const bool ipv6 = server.host.find(':') != std::string::npos;
-      return "ph (RFC 2378 over TLS to " + (ipv6 ? "[" + server.host + "]" : server.host) + ":" +
-             std::to_string(server.port) + ")";
-    }
-    return std::string(server.scheme == Scheme::https ? "https" : "http") + " (POST " +
-           server.url_of("/v1/presence") + ")";
-  } catch (const Failure& failure) {
-    return std::string("(none: ") + failure.what() + ")";
+  if (!settings.server) return "(none: " + settings.server_problem + ")";
+  const ServerUrl& server = *settings.server;
+  if (server.scheme == Scheme::ph) {
+    const bool ipv6 = server.host.find(':') != std::string::npos;
+    return "ph (RFC 2378 over TLS to " + (ipv6 ? "[" + server.host + "]" : server.host) + ":" +
+           std::to_string(server.port) + ")";
   }
+  return std::string(server.scheme == Scheme::https ? "https" : "http") + " (POST " +
+         server.url_of("/v1/presence") + ")";
 }
 
 std::string known(const std::optional<std::string>& value) { return value.value_or("(unknown)"); }

@@ -1,14 +1,12 @@
 // pharos-pulse send online|heartbeat|offline: one event, delivered or spooled.
 #include <cstdio>
 #include <memory>
+#include <string>
 
+#include "agent.h"
 #include "commands.h"
-#include "delivery.h"
-#include "identity.h"
 #include "log.h"
 #include "presence.h"
-#include "presence_channel.h"
-#include "settings.h"
 
 namespace pulse::cmd {
 namespace {
@@ -20,43 +18,32 @@ struct SendOptions {
 };
 
 ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
-  Settings settings = resolve_settings(globals);
-  ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
-  Identity identity = load_identity(settings.key_file);
+  Agent agent(resolve_settings(globals), KeyUse::load());
+  const Settings& settings = agent.settings();
   if (globals.verbose > 0) {
-    if (auto mismatch = public_file_mismatch(identity, settings.key_file)) log::warning(*mismatch);
+    if (auto mismatch = public_file_mismatch(agent.identity(), settings.key_file)) {
+      log::warning(*mismatch);
+    }
   }
-  HttpClient client(TransportSettings::from(settings));
-  auto channel = open_presence_channel(server, client, identity, settings.key_file);
 
   const EventKind kind = *parse_event_kind(options.event);
   const MetadataOptions metadata = metadata_options(settings);
   // Only an ONLINE carries the inventory, so only it pays for reading it.
   const Inventory inventory =
       kind == EventKind::online ? collect_inventory_logged(metadata) : Inventory{};
-  StoredEvent event = create_presence_event(kind, identity, metadata, inventory, Clock::now());
+  StoredEvent event =
+      create_presence_event(kind, agent.identity(), metadata, inventory, Clock::now());
 
   if (options.dry_run) {
-    std::fputs(channel->dry_run(event).c_str(), stdout);
+    std::fputs(agent.channel().dry_run(event).c_str(), stdout);
     return ExitCode::ok;
   }
 
-  std::unique_ptr<Spool> spool;
-  std::unique_ptr<FileLock> lock;
-  if (!options.no_spool) {
-    spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
-    try {
-      lock = std::make_unique<FileLock>(settings.state_dir / "spool.lock", true);
-    } catch (const std::system_error& error) {
-      throw Failure(ExitCode::configuration,
-                    std::string(error.what()) + "; check the state directory (--state-dir)");
-    }
-  }
-
-  Outcome outcome = deliver_in_order(*channel, spool.get(), event);
+  const Outcome outcome = options.no_spool ? agent.channel().deliver(event)
+                                           : agent.deliver_waiting(event);
   if (outcome.kind == OutcomeKind::delivered) {
-    log::info("delivered " + std::string(event_name(kind)) + " to " + channel->destination() +
-              " (" + std::to_string(outcome.status) + ")");
+    log::info("delivered " + std::string(event_name(kind)) + " to " +
+              agent.channel().destination() + " (" + std::to_string(outcome.status) + ")");
     return ExitCode::ok;
   }
   log::error(std::string(event_name(kind)) + " not delivered: " + outcome.message);

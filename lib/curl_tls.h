@@ -8,8 +8,8 @@
 #include <string>
 
 #include "duration.h"
-#include "http_client.h"
 #include "proxy.h"
+#include "transport.h"
 
 namespace pulse {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <system_error>
 
+#include "agent.h"
 #include "clock_step.h"
-#include "delivery.h"
 #include "identity.h"
 #include "log.h"
 #include "presence.h"
@@ -30,19 +30,14 @@ namespace {
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
-// When a `send` holds the spool lock, look again shortly instead of blocking.
-constexpr Duration kLockBusyRetry = seconds(1);
-
 // Everything that a config (re)load builds; replaced as a whole on SIGHUP so
 // a bad new config leaves the old one in force.
-struct Connection {
-  Settings settings;
-  std::unique_ptr<Identity> identity;
-  std::unique_ptr<HttpClient> client;
-  std::unique_ptr<PresenceChannel> channel;
-  std::unique_ptr<Spool> spool;
+struct LoadedConfig {
+  std::unique_ptr<Agent> agent;
   // Collected at start and on reload, not for every event (contract §3).
   Inventory inventory;
+
+  const Settings& settings() const { return agent->settings(); }
 };
 
 std::string signal_name(int signal) {
@@ -94,10 +89,10 @@ class Daemon {
     status_file_ = std::make_unique<StatusFile>(status_file_path(settings.state_dir));
     status_.pid = ::getpid();
     status_.started = wall_time_after(Duration(0));
-    connection_ = connect(std::move(settings), true);
+    config_ = load_config(std::move(settings), true);
     status_file_->publish(status_);
-    log::info("running as " + connection_->identity->fingerprint() + ", reporting to " +
-              connection_->settings.server_url);
+    log::info("running as " + config_->agent->identity().fingerprint() + ", reporting to " +
+              config_->settings().server_url);
 
     clock_change_timer_.fire_on_clock_change();
     if (auto period = notifier_.watchdog_interval()) watchdog_timer_.fire_every(*period);
@@ -123,31 +118,22 @@ class Daemon {
     return settings;
   }
 
-  std::unique_ptr<Connection> connect(Settings settings, bool create_key) {
-    auto connection = std::make_unique<Connection>();
-    ServerUrl server = parse_server_url(settings.server_url, settings.server_url_source);
-    connection->identity = std::make_unique<Identity>(
-        create_key ? load_or_create_identity(settings.key_file,
-                                             [&settings] {
-                                               return collect_metadata(metadata_options(settings))
-                                                   .hostname;
-                                             })
-                   : load_identity(settings.key_file));
+  std::unique_ptr<LoadedConfig> load_config(Settings settings, bool create_key) {
+    auto config = std::make_unique<LoadedConfig>();
+    const MetadataOptions metadata = metadata_options(settings);
+    auto hostname = [&metadata] { return collect_metadata(metadata).hostname; };
+    const KeyUse keys = create_key ? KeyUse::load_or_create(hostname) : KeyUse::load();
     WakeWatch wake_watch{{signals_.fd(), watchdog_timer_.fd()},
                          [this] { return wake_during_exchange(); }};
-    connection->client =
-        std::make_unique<HttpClient>(TransportSettings::from(settings), std::move(wake_watch));
+    config->agent = std::make_unique<Agent>(std::move(settings), keys, std::move(wake_watch));
     // No CA bundle is a configuration error at start or reload, not a
     // delivery failure to retry.
-    if (server.scheme != Scheme::http) connection->client->tls_ca_bundle();
-    connection->channel =
-        open_presence_channel(server, *connection->client, *connection->identity, settings.key_file);
-    connection->spool = std::make_unique<Spool>(settings.spool_dir(), settings.spool_max_events);
-    connection->inventory = collect_inventory_logged(metadata_options(settings));
-    status_.server = settings.server_url;
-    status_.transport = settings.server_url.substr(0, settings.server_url.find("://"));
-    connection->settings = std::move(settings);
-    return connection;
+    if (config->agent->server().scheme != Scheme::http) config->agent->transport().ca_bundle();
+    config->inventory = collect_inventory_logged(metadata);
+    const std::string& url = config->settings().server_url;
+    status_.server = url;
+    status_.transport = url.substr(0, url.find("://"));
+    return config;
   }
 
   Duration now() const { return system_clocks().boottime(); }
@@ -187,11 +173,11 @@ class Daemon {
   }
 
   // Under the spool lock, before the spool is delivered.
-  void retime_spool_after_clock_change() {
+  void retime_spool_after_clock_change(Spool& spool) {
     if (!clock_step_to_follow_) return;
     clock_step_to_follow_ = false;
     try {
-      clock_steps_.follow(*connection_->spool);
+      clock_steps_.follow(spool);
     } catch (const std::system_error& error) {
       log::error(std::string("cannot give spooled events the time the clock was set to: ") +
                  error.what());
@@ -246,7 +232,7 @@ class Daemon {
           stopping_ = true;
           // The whole shutdown, an aborted exchange included, fits in the
           // budget counted from the signal.
-          shutdown_deadline_ = steady_clock::now() + connection_->settings.shutdown_timeout;
+          shutdown_deadline_ = steady_clock::now() + config_->settings().shutdown_timeout;
           log::info(signal_name(signal) + " received, sending OFFLINE");
           break;
         case SIGHUP: reload_requested_ = true; break;
@@ -270,7 +256,7 @@ class Daemon {
   }
 
   void schedule_heartbeat(HeartbeatAfter after) {
-    const Settings& settings = connection_->settings;
+    const Settings& settings = config_->settings();
     next_heartbeat_ = next_heartbeat_at(after, last_heartbeat_, now(), settings.heartbeat_interval,
                                         settings.heartbeat_jitter, random_);
     if (after != HeartbeatAfter::reload) last_heartbeat_ = now();
@@ -281,15 +267,13 @@ class Daemon {
 
   void send(EventKind kind) {
     const ClockReading made = clock_steps_.now();
-    StoredEvent event = create_presence_event(kind, *connection_->identity,
-                                              metadata_options(connection_->settings),
-                                              connection_->inventory, made.wall);
+    StoredEvent event = presence_event(kind, made.wall);
     Outcome outcome = deliver_under_spool_lock(event);
     report(kind, outcome);
     after_delivery(outcome);
     if (outcome.kind == OutcomeKind::unavailable) {
       waiting_in_spool_ = kind;
-      clock_steps_.remember(event, made, *connection_->spool);
+      clock_steps_.remember(event, made, config_->agent->spool());
     } else {
       waiting_in_spool_.reset();
     }
@@ -299,11 +283,9 @@ class Daemon {
   // without asking the server (heartbeat_waits_for_retry).
   void spool_until_retry(EventKind kind) {
     const ClockReading made = clock_steps_.now();
-    StoredEvent event = create_presence_event(kind, *connection_->identity,
-                                              metadata_options(connection_->settings),
-                                              connection_->inventory, made.wall);
+    StoredEvent event = presence_event(kind, made.wall);
     try {
-      connection_->spool->add(event);
+      config_->agent->spool().add(event);
     } catch (const std::system_error& error) {
       log::error("cannot spool the " + std::string(event_name(kind)) + ": " + error.what() +
                  "; sending it now");
@@ -313,63 +295,29 @@ class Daemon {
     log::info(std::string(event_name(kind)) + " spooled behind the events waiting for the retry at " +
               retry_text_);
     waiting_in_spool_ = kind;
-    clock_steps_.remember(event, made, *connection_->spool);
+    clock_steps_.remember(event, made, config_->agent->spool());
   }
 
-  // The spool lock when no `send` holds it; nullptr when the state
-  // directory is unusable, logged with what the daemon does `instead`.
-  std::unique_ptr<FileLock> try_spool_lock(std::string_view instead) const {
-    try {
-      return std::make_unique<FileLock>(connection_->settings.state_dir / "spool.lock", false);
-    } catch (const std::system_error& error) {
-      log::error(std::string(error.what()) + "; " + std::string(instead));
-      return nullptr;
-    }
+  StoredEvent presence_event(EventKind kind, Clock::time_point made) const {
+    return create_presence_event(kind, config_->agent->identity(),
+                                 metadata_options(config_->settings()), config_->inventory, made);
   }
 
-  // Delivers the spool and `event` while holding the spool lock. When a
-  // `send` holds it, the event is spooled and picked up shortly; when the
-  // state directory is unusable, the event is sent without the spool.
   Outcome deliver_under_spool_lock(const StoredEvent& event) {
-    std::unique_ptr<FileLock> lock = try_spool_lock("delivering without the spool");
-    if (!lock) return deliver_guarded(event, nullptr);
-    if (lock->held()) {
-      retime_spool_after_clock_change();
-      return deliver_guarded(event, connection_->spool.get());
-    }
-    Outcome outcome = unavailable_outcome("the spool is being delivered by another process");
-    spool_event(*connection_->spool, event, outcome);
-    outcome.retry_after = std::chrono::duration_cast<seconds>(kLockBusyRetry);
-    return outcome;
-  }
-
-  // Whatever a delivery throws stays in the loop: the event is kept and
-  // retried like any undelivered one, and OFFLINE still goes at shutdown.
-  Outcome deliver_guarded(const StoredEvent& event, Spool* spool) {
-    try {
-      return deliver_in_order(*connection_->channel, spool, event);
-    } catch (const std::exception& error) {
-      Outcome outcome = unavailable_outcome(std::string("cannot deliver: ") + error.what());
-      if (spool != nullptr) spool_event(*spool, event, outcome);
-      return outcome;
-    }
+    return config_->agent->deliver_unless_busy(
+        event, [this](Spool& spool) { retime_spool_after_clock_change(spool); });
   }
 
   void retry_spool() {
     retry_at_.reset();
-    std::unique_ptr<FileLock> lock = try_spool_lock("cannot deliver the spool");
-    if (!lock || !lock->held()) {
-      retry_at_ = now() + kLockBusyRetry;
-      retry_text_ = wall_time_after(kLockBusyRetry);
+    const SpoolRetry retry = config_->agent->retry_spool(
+        [this](Spool& spool) { retime_spool_after_clock_change(spool); });
+    if (retry.lock_busy) {
+      retry_at_ = now() + kSpoolLockBusyRetry;
+      retry_text_ = wall_time_after(kSpoolLockBusyRetry);
       return;
     }
-    retime_spool_after_clock_change();
-    std::optional<Outcome> blocked;
-    try {
-      blocked = deliver_spool(*connection_->channel, *connection_->spool);
-    } catch (const std::exception& error) {
-      blocked = unavailable_outcome(std::string("cannot deliver: ") + error.what());
-    }
+    const std::optional<Outcome>& blocked = retry.blocked;
     if (!blocked) {
       backoff_.reset();
       if (waiting_in_spool_) {
@@ -444,20 +392,20 @@ class Daemon {
   void reload() {
     try {
       Settings settings = load_settings_with_overrides();
-      if (settings.state_dir != connection_->settings.state_dir) {
+      if (settings.state_dir != config_->settings().state_dir) {
         log::warning("state.dir changed; it takes effect at the next start");
-        settings.state_dir = connection_->settings.state_dir;
+        settings.state_dir = config_->settings().state_dir;
       }
-      std::unique_ptr<Connection> next = connect(std::move(settings), false);
+      std::unique_ptr<LoadedConfig> next = load_config(std::move(settings), false);
       // A value the new settings cannot send (a line feed in a Ph value)
       // fails here, while the old settings are still in force. An ONLINE
       // carries every field, the inventory's too.
-      next->channel->dry_run(create_presence_event(EventKind::online, *next->identity,
-                                                   metadata_options(next->settings),
-                                                   next->inventory, Clock::now()));
-      connection_ = std::move(next);
-      log::info("config reloaded; reporting to " + connection_->settings.server_url + " every " +
-                format_duration(connection_->settings.heartbeat_interval));
+      next->agent->channel().dry_run(create_presence_event(
+          EventKind::online, next->agent->identity(), metadata_options(next->settings()),
+          next->inventory, Clock::now()));
+      config_ = std::move(next);
+      log::info("config reloaded; reporting to " + config_->settings().server_url + " every " +
+                format_duration(config_->settings().heartbeat_interval));
       schedule_heartbeat(HeartbeatAfter::reload);
     } catch (const std::exception& error) {
       log::error(std::string("config reload failed, keeping the previous config and key: ") +
@@ -468,13 +416,11 @@ class Daemon {
   void shut_down() {
     notifier_.notify("STOPPING=1");
     shutting_down_ = true;
-    connection_->client->end_all_by(
-        shutdown_deadline_, "the " + format_duration(connection_->settings.shutdown_timeout) +
+    config_->agent->transport().end_all_by(
+        shutdown_deadline_, "the " + format_duration(config_->settings().shutdown_timeout) +
                                 " shutdown budget (heartbeat.shutdown_timeout)");
 
-    StoredEvent event = create_presence_event(EventKind::offline, *connection_->identity,
-                                              metadata_options(connection_->settings),
-                                              connection_->inventory, Clock::now());
+    StoredEvent event = presence_event(EventKind::offline, Clock::now());
     report(EventKind::offline, deliver_under_spool_lock(event));
     status_.retry_at.reset();
     status_file_->publish(status_);
@@ -492,7 +438,7 @@ class Daemon {
   RandomSource random_;
   Backoff backoff_;
   std::unique_ptr<FileLock> instance_lock_;
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<LoadedConfig> config_;
   std::unique_ptr<StatusFile> status_file_;
   DaemonStatus status_;
 

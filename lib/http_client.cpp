@@ -1,20 +1,12 @@
 #include "http_client.h"
 
 #include <curl/curl.h>
-#ifndef _WIN32
-#include <unistd.h>
-#endif
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <cctype>
 #include <memory>
 #include <optional>
-#include <system_error>
 
 #include "curl_tls.h"
-#include "failure.h"
-#include "files.h"
 #include "watched_transfer.h"
 
 namespace pulse {
@@ -29,7 +21,8 @@ struct CurlDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
-struct Exchange {
+// What libcurl hands over of the server's answer while it reads it.
+struct AnswerReceived {
   std::string body;
   bool body_truncated = false;
   std::optional<std::string> retry_after;
@@ -37,13 +30,13 @@ struct Exchange {
 };
 
 size_t on_body(char* data, size_t size, size_t count, void* context) {
-  auto* exchange = static_cast<Exchange*>(context);
+  auto* answer = static_cast<AnswerReceived*>(context);
   const size_t length = size * count;
-  if (exchange->body.size() + length > kMaxResponseBody) {
-    exchange->body_truncated = true;
+  if (answer->body.size() + length > kMaxResponseBody) {
+    answer->body_truncated = true;
     return 0;  // stop reading: the status is all we need
   }
-  exchange->body.append(data, length);
+  answer->body.append(data, length);
   return length;
 }
 
@@ -59,110 +52,28 @@ std::optional<std::string> header_value(std::string_view line, std::string_view 
 }
 
 size_t on_header(char* data, size_t size, size_t count, void* context) {
-  auto* exchange = static_cast<Exchange*>(context);
+  auto* answer = static_cast<AnswerReceived*>(context);
   const size_t length = size * count;
   const std::string_view line(data, length);
   // Each response (a 1xx, then the final one) starts with its status line:
   // only the final response's headers count.
   if (line.starts_with("HTTP/")) {
-    exchange->retry_after.reset();
-    exchange->date.reset();
+    answer->retry_after.reset();
+    answer->date.reset();
     return length;
   }
-  if (auto value = header_value(line, "retry-after:")) exchange->retry_after = std::move(value);
-  if (auto value = header_value(line, "date:")) exchange->date = std::move(value);
+  if (auto value = header_value(line, "retry-after:")) answer->retry_after = std::move(value);
+  if (auto value = header_value(line, "date:")) answer->date = std::move(value);
   return length;
-}
-
-void ensure_curl_initialised() {
-  static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (initialised != CURLE_OK) throw std::runtime_error("cannot initialise libcurl");
 }
 
 }  // namespace
 
-TransportSettings TransportSettings::from(const Settings& settings) {
-  return {settings.ca_file, settings.pinned_pubkey, settings.proxy, settings.timeout};
-}
-
-std::filesystem::path find_system_ca_bundle() {
-#ifdef _WIN32
-  // Schannel verifies against the Windows certificate store itself.
-  return {};
-#else
-  ensure_curl_initialised();
-  std::vector<std::filesystem::path> candidates;
-  // libcurl 7.84+ reports the bundle it was built with.
-  if (std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()}) {
-    char* built_in = nullptr;
-    if (curl_easy_getinfo(curl.get(), CURLINFO_CAINFO, &built_in) == CURLE_OK && built_in) {
-      candidates.emplace_back(built_in);
-    }
-  }
-  for (const char* path : {
-           "/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Gentoo
-           "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  // RHEL, Fedora, CentOS
-           "/etc/pki/tls/certs/ca-bundle.crt",                   // older RHEL
-           "/etc/ssl/ca-bundle.pem",                             // openSUSE, SLES
-           "/etc/ssl/cert.pem",                                  // Alpine, macOS, BSDs
-       }) {
-    candidates.emplace_back(path);
-  }
-  for (const auto& candidate : candidates) {
-    if (::access(candidate.c_str(), R_OK) == 0) return candidate;
-  }
-  std::string looked;
-  for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
-  throw Failure(ExitCode::configuration,
-                "no CA bundle found (looked in " + looked + "); set server.ca_file or --ca-file");
-#endif
-}
-
-HttpClient::HttpClient(TransportSettings settings, WakeWatch wake_watch)
-    : settings_(std::move(settings)), wake_watch_(std::move(wake_watch)) {
-  ensure_curl_initialised();
-  if (settings_.ca_file.empty()) return;
-  const std::string named = "CA file '" + settings_.ca_file.string() + "'";
-  std::optional<std::string> content;
-  try {
-    content = read_file_if_exists(settings_.ca_file);
-  } catch (const std::system_error& error) {
-    throw Failure(ExitCode::configuration,
-                  "cannot read " + named + ": " + error.code().message());
-  }
-  if (!content) {
-    throw Failure(ExitCode::configuration,
-                  "cannot read " + named + ": " + std::strerror(ENOENT));
-  }
-  // Otherwise curl reports it per request, as if the server were untrusted,
-  // and every event would be spooled against a file that can never work.
-  if (content->find("-----BEGIN CERTIFICATE-----") == std::string::npos &&
-      content->find("-----BEGIN TRUSTED CERTIFICATE-----") == std::string::npos) {
-    throw Failure(ExitCode::configuration, named + " holds no PEM certificate");
-  }
-  ca_bundle_ = settings_.ca_file.string();
-}
-
-void HttpClient::end_all_by(SteadyClock::time_point deadline, std::string name) {
-  deadline_ = Deadline{deadline, std::move(name)};
-}
-
-TimeLimit HttpClient::time_limit() const {
-  TimeLimit own{settings_.timeout, format_duration(settings_.timeout) + " (server.timeout)"};
-  if (!deadline_) return own;
-  const auto left = std::chrono::duration_cast<Duration>(deadline_->at - SteadyClock::now());
-  if (left >= own.timeout) return own;
-  // At least a moment: to libcurl a zero time-out means none at all.
-  return {std::max(left, Duration(1)), deadline_->name};
-}
-
-const std::string& HttpClient::tls_ca_bundle() const {
-  if (ca_bundle_.empty()) ca_bundle_ = find_system_ca_bundle().string();
-  return ca_bundle_;
-}
-
 Outcome HttpClient::post(const HttpRequest& request) const {
-  if (request.url.starts_with("https:")) tls_ca_bundle();
+  // Plain http:// (loopback only) checks no certificate: no bundle to find.
+  const std::string ca_bundle = request.url.starts_with("https:")
+                                    ? transport_.ca_bundle()
+                                    : transport_.settings().ca_file.string();
   std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()};
   if (!curl) throw std::bad_alloc();
   std::unique_ptr<curl_slist, CurlDeleter> headers;
@@ -181,8 +92,8 @@ Outcome HttpClient::post(const HttpRequest& request) const {
     headers.reset(appended);
   }
 
-  Exchange exchange;
-  const TimeLimit limit = time_limit();
+  AnswerReceived answer;
+  const TimeLimit limit = transport_.time_limit();
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   CURL* handle = curl.get();
@@ -192,23 +103,23 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
   curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  const std::optional<ProxyChoice> proxy = transport_proxy(request.url, settings_);
-  apply_transport_settings(handle, settings_, ca_bundle_, limit.timeout, proxy);
+  const std::optional<ProxyChoice> proxy = transport_proxy(request.url, transport_.settings());
+  apply_transport_settings(handle, transport_.settings(), ca_bundle, limit.timeout, proxy);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &answer);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
 
-  const CURLcode code = WatchedTransfer(handle).perform(wake_watch_);
+  const CURLcode code = WatchedTransfer(handle).perform(transport_.wake_watch());
   long status = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
 
-  if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && exchange.body_truncated && status != 0)) {
+  if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && answer.body_truncated && status != 0)) {
     const Clock::time_point now = Clock::now();
     Outcome outcome =
-        outcome_for_answer(status, std::move(exchange.body), exchange.retry_after, now);
-    account_for_clock_skew(outcome, exchange.date, now);
+        outcome_for_answer(status, std::move(answer.body), answer.retry_after, now);
+    account_for_clock_skew(outcome, answer.date, now);
     return outcome;
   }
 
@@ -217,7 +128,7 @@ Outcome HttpClient::post(const HttpRequest& request) const {
   }
   std::string message = "cannot reach " + request.url + ": " +
                         (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
-  if (std::string hint = transport_failure_hint(handle, code, request.url, settings_, limit, proxy);
+  if (std::string hint = transport_failure_hint(handle, code, request.url, transport_.settings(), limit, proxy);
       !hint.empty()) {
     message += "; " + hint;
   }

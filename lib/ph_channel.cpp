@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "failure.h"
 #include "files.h"
 #include "ph_connection.h"
 #include "ph_protocol.h"
@@ -21,23 +22,36 @@ Outcome stopped_at(std::string_view command, const PhReply& reply, std::string_v
   return outcome;
 }
 
-class Exchange {
+// The lines of one delivery, made before connecting so that a value no Ph
+// line can carry stops it before the hub sees anything.
+struct PhCommands {
+  std::string hostname;
+  std::string id;
+  std::string add;
+  std::string login;
+};
+
+// One session on a connection: greeting, id, add, and the login when the
+// hub asks for it.
+class PhSession {
  public:
-  Exchange(PhConnection& connection, const Identity& identity, const std::string& public_line,
-           const std::string& hostname)
+  PhSession(PhConnection& connection, const Identity& identity, const std::string& public_line,
+            const PhCommands& commands)
       : connection_(connection),
         identity_(identity),
         public_line_(public_line),
-        hostname_(hostname) {}
+        commands_(commands),
+        hostname_(commands.hostname) {}
 
-  // Greeting, id, add (with a login when the hub asks); the outcome is the
-  // add's final code, or the reply that stopped the exchange before it.
-  Outcome run(const std::string& add) {
+  // The outcome is the add's final code, or the reply that stopped the
+  // session before it.
+  Outcome run() {
+    const std::string& add = commands_.add;
     PhReply reply = connection_.read_reply();
     if (ph_code_kind(reply.code) != OutcomeKind::delivered) {
       return stopped_at("the connection", reply, hostname_, "200:Database ready");
     }
-    reply = ask(ph_id_command(hostname_));
+    reply = ask(commands_.id);
     if (ph_code_kind(reply.code) != OutcomeKind::delivered) {
       return stopped_at("id", reply, hostname_, "200");
     }
@@ -62,7 +76,7 @@ class Exchange {
   std::optional<Outcome> log_in() {
     // The node's own host name as the alias: the hub keeps one pending
     // challenge per alias, server-wide.
-    const PhReply challenge = ask(ph_login_command(hostname_));
+    const PhReply challenge = ask(commands_.login);
     if (challenge.code != 301 || !is_ph_challenge(challenge.text)) {
       Outcome outcome = stopped_at("login", challenge, hostname_, "301:<challenge>");
       if (challenge.code == 301) {
@@ -83,6 +97,7 @@ class Exchange {
   PhConnection& connection_;
   const Identity& identity_;
   const std::string& public_line_;
+  const PhCommands& commands_;
   const std::string& hostname_;
 };
 
@@ -96,19 +111,24 @@ Outcome failed(OutcomeKind kind, std::string message) {
 }  // namespace
 
 Outcome PhPresenceChannel::deliver(const StoredEvent& event) {
-  std::string hostname;
-  std::string add;
+  PhCommands commands;
   try {
-    hostname = ph_event_hostname(event);
-    add = ph_add_command(event);
+    commands.hostname = ph_event_hostname(event);
+    commands.id = ph_id_command(commands.hostname);
+    commands.add = ph_add_command(event);
+    commands.login = ph_login_command(commands.hostname);
   } catch (const std::invalid_argument& error) {
     // Only a damaged spool file gets here; retrying cannot mend it.
     return failed(OutcomeKind::protocol, std::string("cannot send over ph://: ") + error.what());
+  } catch (const Failure& failure) {
+    // A value with a line break (one the metadata read afresh): the event
+    // is kept and retried like any undelivered one, so none is lost.
+    return unavailable_outcome(std::string("cannot deliver: ") + failure.what());
   }
   try {
-    PhConnection connection(server_, client_);
-    Exchange exchange(connection, identity_, public_line_, hostname);
-    Outcome outcome = exchange.run(add);
+    PhConnection connection(server_, transport_);
+    PhSession session(connection, identity_, public_line_, commands);
+    Outcome outcome = session.run();
     try {
       connection.send_line(kPhQuitCommand);
       connection.read_reply();

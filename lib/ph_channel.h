@@ -6,32 +6,33 @@
 #include <filesystem>
 #include <string>
 
-#include "http_client.h"
 #include "identity.h"
 #include "presence_channel.h"
 #include "server_url.h"
+#include "transport.h"
 
 namespace pulse {
 
 class PhPresenceChannel : public PresenceChannel {
  public:
   // `public_line` is what `auth` presents (see ph_public_line).
-  PhPresenceChannel(ServerUrl server, const HttpClient& client, const Identity& identity,
-                    std::string public_line)
+  PhPresenceChannel(ServerUrl server, const TransportContext& transport,
+                    const Identity& identity, std::string public_line)
       : server_(std::move(server)),
-        client_(client),
+        transport_(transport),
         identity_(identity),
         public_line_(std::move(public_line)) {}
 
-  // Throws Failure(configuration) for a value with CR or LF.
+  // Throws Failure(configuration) when no CA bundle can be found.
   Outcome deliver(const StoredEvent& event) override;
-  // The lines one delivery sends, without the login exchange.
+  // The lines one delivery sends, without the login exchange. Throws
+  // Failure(configuration) for a value with CR or LF.
   std::string dry_run(const StoredEvent& event) override;
   std::string destination() const override { return server_.origin; }
 
  private:
   ServerUrl server_;
-  const HttpClient& client_;
+  const TransportContext& transport_;
   const Identity& identity_;
   std::string public_line_;
 };

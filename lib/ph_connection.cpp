@@ -1,15 +1,11 @@
 #include "ph_connection.h"
 
 #include <curl/curl.h>
-#ifdef _WIN32
-#include <winsock2.h>
-#else
-#include <poll.h>
-#endif
 
 #include <system_error>
 
 #include "curl_tls.h"
+#include "socket_events.h"
 #include "watched_transfer.h"
 
 namespace pulse {
@@ -30,14 +26,14 @@ struct PhConnection::CurlHandle {
   }
 };
 
-PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
-    : client_(client),
+PhConnection::PhConnection(const ServerUrl& server, const TransportContext& transport)
+    : transport_(transport),
       origin_(server.origin),
-      limit_(client.time_limit()),
+      limit_(transport.time_limit()),
       deadline_(SteadyClock::now() + limit_.timeout),
       curl_(std::make_unique<CurlHandle>()) {
   if (curl_->handle == nullptr) throw std::bad_alloc();
-  const std::string& ca_bundle = client.tls_ca_bundle();
+  const std::string& ca_bundle = transport.ca_bundle();
 
   const std::string url = tls_url(server);
   char error_buffer[CURL_ERROR_SIZE] = "";
@@ -49,19 +45,19 @@ PhConnection::PhConnection(const ServerUrl& server, const HttpClient& client)
   // pharos-server negotiates no application protocol.
   curl_easy_setopt(handle, CURLOPT_SSL_ENABLE_ALPN, 0L);
   curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  const std::optional<ProxyChoice> proxy = transport_proxy(url, client.settings());
-  apply_transport_settings(handle, client.settings(), ca_bundle, limit_.timeout, proxy);
+  const std::optional<ProxyChoice> proxy = transport_proxy(url, transport.settings());
+  apply_transport_settings(handle, transport.settings(), ca_bundle, limit_.timeout, proxy);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
 
   transfer_ = std::make_unique<WatchedTransfer>(handle);
-  const CURLcode code = transfer_->perform(client.wake_watch());
+  const CURLcode code = transfer_->perform(transport.wake_watch());
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, nullptr);
   if (code == CURLE_ABORTED_BY_CALLBACK) throw interrupted();
   if (code != CURLE_OK) {
     std::string message = "cannot reach " + origin_ + ": " +
                           (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code));
     if (std::string hint =
-            transport_failure_hint(handle, code, url, client.settings(), limit_, proxy);
+            transport_failure_hint(handle, code, url, transport.settings(), limit_, proxy);
         !hint.empty()) {
       message += "; " + hint;
     }
@@ -94,7 +90,7 @@ void PhConnection::wait_for(short events) {
     const auto left = std::chrono::ceil<Duration>(deadline_ - SteadyClock::now());
     SocketWait result;
     try {
-      result = wait_for_socket(socket_, events, left, client_.wake_watch());
+      result = wait_for_socket(socket_, events, left, transport_.wake_watch());
     } catch (const std::system_error& error) {
       throw PhExchangeError(OutcomeKind::unavailable,
                             "lost the connection to " + origin_ + ": " + error.code().message());
@@ -113,7 +109,7 @@ void PhConnection::send_line(std::string_view command) {
     const CURLcode code =
         curl_easy_send(curl_->handle, line.data() + sent, line.size() - sent, &count);
     if (code == CURLE_AGAIN) {
-      wait_for(POLLOUT);
+      wait_for(kSocketWritable);
       continue;
     }
     if (code != CURLE_OK) {
@@ -138,7 +134,7 @@ PhReply PhConnection::read_reply() {
     // and wait only when there is nothing.
     const CURLcode code = curl_easy_recv(curl_->handle, buffer, sizeof buffer, &count);
     if (code == CURLE_AGAIN) {
-      wait_for(POLLIN);
+      wait_for(kSocketReadable);
       continue;
     }
     if (code != CURLE_OK) {

@@ -1,7 +1,7 @@
 // One TLS connection to a Ph hub, line by line: libcurl makes the connection
 // (CURLOPT_CONNECT_ONLY, with the trust settings of HTTPS) and hands over raw
-// send and receive. The whole exchange is bounded by the client's time
-// limit, and every wait watches the client's wake-up descriptors, as an
+// send and receive. The whole exchange is bounded by the transport's time
+// limit, and every wait watches the transport's wake-up descriptors, as an
 // HTTPS transfer does.
 #pragma once
 
@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "http_client.h"
 #include "outcome.h"
 #include "ph_protocol.h"
 #include "server_url.h"
+#include "transport.h"
 
 namespace pulse {
 
@@ -36,7 +36,7 @@ class PhConnection {
  public:
   // Connects and completes the TLS handshake. Throws PhExchangeError, or
   // Failure(configuration) when no CA bundle can be found.
-  PhConnection(const ServerUrl& server, const HttpClient& client);
+  PhConnection(const ServerUrl& server, const TransportContext& transport);
   PhConnection(const PhConnection&) = delete;
   PhConnection& operator=(const PhConnection&) = delete;
   ~PhConnection();
@@ -55,7 +55,7 @@ class PhConnection {
   void check_time_left() const;
   PhExchangeError interrupted() const;
 
-  const HttpClient& client_;
+  const TransportContext& transport_;
   std::string origin_;
   TimeLimit limit_;
   SteadyClock::time_point deadline_;

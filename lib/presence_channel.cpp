@@ -1,6 +1,7 @@
 #include "presence_channel.h"
 
 #include "ph_channel.h"
+#include "signed_request.h"
 
 namespace pulse {
 namespace {
@@ -25,14 +26,14 @@ std::string HttpsPresenceChannel::dry_run(const StoredEvent& event) {
 std::string HttpsPresenceChannel::destination() const { return server_.url_of(kPresencePath); }
 
 std::unique_ptr<PresenceChannel> open_presence_channel(const ServerUrl& server,
-                                                       const HttpClient& client,
+                                                       const TransportContext& transport,
                                                        const Identity& identity,
                                                        const std::filesystem::path& key_file) {
   if (server.scheme == Scheme::ph) {
-    return std::make_unique<PhPresenceChannel>(server, client, identity,
+    return std::make_unique<PhPresenceChannel>(server, transport, identity,
                                                ph_public_line(identity, key_file));
   }
-  return std::make_unique<HttpsPresenceChannel>(server, client, identity);
+  return std::make_unique<HttpsPresenceChannel>(server, transport, identity);
 }
 
 }  // namespace pulse

@@ -26,8 +26,9 @@ class PresenceChannel {
 
 class HttpsPresenceChannel : public PresenceChannel {
  public:
-  HttpsPresenceChannel(ServerUrl server, const HttpClient& client, const Identity& identity)
-      : server_(std::move(server)), client_(client), identity_(identity) {}
+  HttpsPresenceChannel(ServerUrl server, const TransportContext& transport,
+                       const Identity& identity)
+      : server_(std::move(server)), client_(transport), identity_(identity) {}
 
   Outcome deliver(const StoredEvent& event) override;
   std::string dry_run(const StoredEvent& event) override;
@@ -37,7 +38,7 @@ class HttpsPresenceChannel : public PresenceChannel {
   HttpRequest request_for(const StoredEvent& event) const;
 
   ServerUrl server_;
-  const HttpClient& client_;
+  HttpClient client_;
   const Identity& identity_;
 };
 
@@ -45,7 +46,7 @@ class HttpsPresenceChannel : public PresenceChannel {
 // key file, whose .pub line a ph:// hub compares verbatim; without it the
 // line is rebuilt from the key and its comment.
 std::unique_ptr<PresenceChannel> open_presence_channel(const ServerUrl& server,
-                                                       const HttpClient& client,
+                                                       const TransportContext& transport,
                                                        const Identity& identity,
                                                        const std::filesystem::path& key_file = {});
 

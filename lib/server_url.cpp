@@ -1,10 +1,5 @@
 #include "server_url.h"
 
-#ifdef _WIN32
-#include <ws2tcpip.h>
-#else
-#include <arpa/inet.h>
-#endif
 #include <curl/curl.h>
 
 #include <cctype>
@@ -45,6 +40,29 @@ std::string without_brackets(std::string host) {
   return host;
 }
 
+// The first octet of a dotted-quad IPv4 address as inet_pton(3) reads one
+// (four decimal octets up to 255, no leading zeros), or nullopt.
+std::optional<int> first_ipv4_octet(std::string_view text) {
+  int first = -1;
+  for (int octet_index = 0; octet_index < 4; ++octet_index) {
+    if (octet_index > 0) {
+      if (text.empty() || text.front() != '.') return std::nullopt;
+      text.remove_prefix(1);
+    }
+    std::size_t digits = 0;
+    int value = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+      value = value * 10 + (text[digits] - '0');
+      if (++digits > 3) return std::nullopt;
+    }
+    if (digits == 0 || value > 255 || (digits > 1 && text.front() == '0')) return std::nullopt;
+    text.remove_prefix(digits);
+    if (octet_index == 0) first = value;
+  }
+  if (!text.empty()) return std::nullopt;
+  return first;
+}
+
 }  // namespace
 
 std::optional<UrlTarget> url_target(std::string_view text) {
@@ -63,10 +81,8 @@ std::optional<UrlTarget> url_target(std::string_view text) {
 
 bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
-  in_addr address{};
-  const std::string text(host);
-  return inet_pton(AF_INET, text.c_str(), &address) == 1 &&
-         (ntohl(address.s_addr) >> 24) == 127;
+  const std::optional<int> first = first_ipv4_octet(host);
+  return first && *first == 127;
 }
 
 ServerUrl parse_server_url(std::string_view text, std::string_view source) {

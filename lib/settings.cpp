@@ -23,13 +23,8 @@ std::string checked_pins(const std::string& pins, std::string_view setting) {
 // (contract §11). Refused here, so that neither a delivery nor a SIGHUP
 // reload meets it halfway.
 void check_ph_values(const Settings& settings) {
-  try {
-    if (parse_server_url(settings.server_url, settings.server_url_source).scheme != Scheme::ph) {
-      return;
-    }
-  } catch (const Failure&) {
-    return;  // reported where the url is used, by the commands that need one
-  }
+  // A bad url is reported where it is used, by the commands that need one.
+  if (!settings.server || settings.server->scheme != Scheme::ph) return;
   ph_quote("hostname", reported_hostname(metadata_options(settings)));
 }
 
@@ -84,8 +79,24 @@ Settings load_settings(const SettingFlags& flags, const Environment& environment
   if (flags.pinned_pubkey) settings.pinned_pubkey = checked_pins(*flags.pinned_pubkey, "--pin");
   if (flags.state_dir) settings.state_dir = *flags.state_dir;
   if (flags.timeout) settings.timeout = *flags.timeout;
+  settings.read_server_url();
   check_ph_values(settings);
   return settings;
+}
+
+void Settings::read_server_url() {
+  server.reset();
+  server_problem.clear();
+  try {
+    server = parse_server_url(server_url, server_url_source);
+  } catch (const Failure& failure) {
+    server_problem = failure.what();
+  }
+}
+
+const ServerUrl& Settings::required_server() const {
+  if (!server) throw Failure(ExitCode::configuration, server_problem);
+  return *server;
 }
 
 MetadataOptions metadata_options(const Settings& settings) {

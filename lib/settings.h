@@ -12,6 +12,7 @@
 #include "default_paths.h"
 #include "duration.h"
 #include "metadata.h"
+#include "server_url.h"
 
 namespace pulse {
 
@@ -21,6 +22,10 @@ struct Settings {
 
   std::string server_url;             // empty: none configured
   std::string server_url_source = "server.url";  // the setting it came from, for messages
+  // server_url parsed once, when the settings load (read_server_url): the
+  // URL, or else why there is none.
+  std::optional<ServerUrl> server;
+  std::string server_problem;
   std::filesystem::path ca_file;      // empty: the system trust store
   std::string pinned_pubkey;          // empty: no pin
   Duration timeout = std::chrono::seconds(10);
@@ -39,6 +44,12 @@ struct Settings {
   std::string platform = "auto";
 
   std::filesystem::path spool_dir() const { return state_dir / "spool"; }
+
+  // Parses server_url into `server` (or `server_problem`).
+  void read_server_url();
+  // The server events go to. Throws Failure(configuration) when the URL is
+  // missing or bad.
+  const ServerUrl& required_server() const;
 };
 
 // What the global flags said; unset members leave the lower layers in force.
@@ -58,6 +69,8 @@ using Environment = std::function<std::optional<std::string>(std::string_view na
 Environment process_environment();
 
 // Throws Failure(configuration) naming file, line and key for a bad config.
+// A bad server URL is kept as `server_problem`, for the commands that need
+// one to report (and for `inspect` to show).
 Settings load_settings(const SettingFlags& flags, const Environment& environment);
 
 // How metadata is collected under these settings (overrides, state dir).

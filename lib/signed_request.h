@@ -3,19 +3,12 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <vector>
 
+#include "http_client.h"
 #include "identity.h"
 #include "server_url.h"
 
 namespace pulse {
-
-struct HttpRequest {
-  std::string url;  // absolute
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-};
 
 struct RequestFreshness {
   std::int64_t created;  // unix seconds, now

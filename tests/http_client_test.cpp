@@ -19,30 +19,11 @@ pulse::TransportSettings with_timeout(pulse::Duration timeout) {
 
 }  // namespace
 
-TEST_CASE("http client: a deadline caps the time-out only when it comes first, and names itself") {
-  pulse::HttpClient client(with_timeout(1min));
-  CHECK(client.time_limit().timeout == 1min);
-  CHECK(client.time_limit().name == "1m (server.timeout)");
-
-  client.end_all_by(SteadyClock::now() + 5min, "the budget");
-  CHECK(client.time_limit().timeout == 1min);
-  CHECK(client.time_limit().name == "1m (server.timeout)");
-
-  client.end_all_by(SteadyClock::now() + 2s, "the budget");
-  const pulse::TimeLimit limit = client.time_limit();
-  CHECK(limit.timeout <= 2s);
-  CHECK(limit.timeout > 1s);
-  CHECK(limit.name == "the budget");
-
-  // Past the deadline one last moment is left: to libcurl 0 means no limit.
-  client.end_all_by(SteadyClock::now() - 1s, "the budget");
-  CHECK(client.time_limit().timeout == 1ms);
-}
-
 TEST_CASE("http client: a server that never answers is given up at the deadline, which is named") {
   SilentListener server;
-  pulse::HttpClient client(with_timeout(1min));
-  client.end_all_by(SteadyClock::now() + 300ms, "the 300ms budget (test)");
+  pulse::TransportContext transport(with_timeout(1min));
+  transport.end_all_by(SteadyClock::now() + 300ms, "the 300ms budget (test)");
+  const pulse::HttpClient client(transport);
 
   const auto start = SteadyClock::now();
   const pulse::Outcome outcome = client.post({server.url() + "v1/presence", {}, "{}"});

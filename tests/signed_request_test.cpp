@@ -102,9 +102,9 @@ TEST_CASE("signed_request: fresh parameters are now and random", "[signed_reques
 
 TEST_CASE("signed_request: each delivery of one event is signed afresh", "[signed_request]") {
   const pulse::Identity identity = tv::identity();
-  pulse::HttpClient client(pulse::TransportSettings{});
-  pulse::HttpsPresenceChannel channel(pulse::parse_server_url("https://hub.example/pharos"), client,
-                                      identity);
+  const pulse::TransportContext transport(pulse::TransportSettings{});
+  pulse::HttpsPresenceChannel channel(pulse::parse_server_url("https://hub.example/pharos"),
+                                      transport, identity);
   const pulse::StoredEvent event{tv::kIdempotencyKey, "2026-11-28T10:52:29.123Z", tv::kBody};
   std::set<std::string> nonces;
   for (int i = 0; i < 3; ++i) {

@@ -1,0 +1,10 @@
+#include <poll.h>
+
+#include "socket_events.h"
+
+namespace pulse {
+
+const short kSocketReadable = POLLIN;
+const short kSocketWritable = POLLOUT;
+
+}  // namespace pulse
