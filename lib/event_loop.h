@@ -63,8 +63,4 @@ class EventLoop {
 // with a signal instead of its exit code. Throws std::system_error.
 std::unique_ptr<EventLoop> open_system_event_loop();
 
-// Which loop this was built with, for `--version --verbose`: "linux",
-// "posix" or "windows".
-const char* system_event_loop_name();
-
 }  // namespace pulse

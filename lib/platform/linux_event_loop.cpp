@@ -141,6 +141,4 @@ class LinuxEventLoop final : public EventLoop {
 
 std::unique_ptr<EventLoop> open_system_event_loop() { return std::make_unique<LinuxEventLoop>(); }
 
-const char* system_event_loop_name() { return "linux"; }
-
 }  // namespace pulse

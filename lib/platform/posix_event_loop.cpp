@@ -175,6 +175,4 @@ class PosixEventLoop final : public EventLoop {
 
 std::unique_ptr<EventLoop> open_system_event_loop() { return std::make_unique<PosixEventLoop>(); }
 
-const char* system_event_loop_name() { return "posix"; }
-
 }  // namespace pulse

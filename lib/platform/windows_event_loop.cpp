@@ -143,6 +143,4 @@ class WindowsEventLoop final : public EventLoop {
 
 std::unique_ptr<EventLoop> open_system_event_loop() { return std::make_unique<WindowsEventLoop>(); }
 
-const char* system_event_loop_name() { return "windows"; }
-
 }  // namespace pulse
