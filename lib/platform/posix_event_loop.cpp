@@ -72,9 +72,9 @@ std::array<Descriptor, 2> open_pipe() {
   return pipe;
 }
 
-void handle(int signal, void (*handler)(int)) {
+void catch_signal(int signal) {
   struct sigaction action{};
-  action.sa_handler = handler;
+  action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   // The rest of the daemon's system calls go on as if nothing happened;
   // only the waits (poll) return early, which is the point.
@@ -107,8 +107,8 @@ class PosixEventLoop final : public EventLoop {
     if (!pipe_for_handlers.compare_exchange_strong(none, pipe_[1].get())) {
       throw std::system_error(EBUSY, std::generic_category(), "an event loop is already open");
     }
-    for (int signal : kRequests) handle(signal, on_signal);
-    handle(kPing, on_signal);
+    for (int signal : kRequests) catch_signal(signal);
+    catch_signal(kPing);
   }
 
   PosixEventLoop(const PosixEventLoop&) = delete;
