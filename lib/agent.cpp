@@ -15,14 +15,15 @@ std::filesystem::path spool_lock_path(const Settings& settings) {
 
 }  // namespace
 
-Agent::Agent(Settings settings, const KeyUse& keys, WakeWatch wake_watch)
+Agent::Agent(Settings settings, const KeyUse& keys, WakeWatch wake_watch,
+             const ChannelFactory& open_channel)
     : settings_(std::move(settings)), server_(settings_.required_server()) {
   identity_ = std::make_unique<Identity>(
       keys.create ? load_or_create_identity(settings_.key_file, keys.hostname)
                   : load_identity(settings_.key_file));
   transport_ = std::make_unique<TransportContext>(TransportSettings::from(settings_),
                                                   std::move(wake_watch));
-  channel_ = open_presence_channel(server_, *transport_, *identity_, settings_.key_file);
+  channel_ = open_channel(server_, *transport_, *identity_, settings_.key_file);
   spool_ = std::make_unique<Spool>(settings_.spool_dir(), settings_.spool_max_events);
 }
 

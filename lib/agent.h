@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,6 +36,12 @@ struct KeyUse {
 // instead of blocking.
 inline constexpr std::chrono::seconds kSpoolLockBusyRetry{1};
 
+// Opens the channel an agent delivers through: open_presence_channel in the
+// program, a fake in the daemon's tests.
+using ChannelFactory = std::function<std::unique_ptr<PresenceChannel>(
+    const ServerUrl& server, const TransportContext& transport, const Identity& identity,
+    const std::filesystem::path& key_file)>;
+
 // What a look at the spool found when the daemon retried it.
 struct SpoolRetry {
   bool lock_busy = false;         // a `send` holds it, or the state dir is unusable
@@ -44,7 +51,8 @@ struct SpoolRetry {
 class Agent {
  public:
   // Throws Failure: a missing or bad server URL, CA file or key (configuration).
-  Agent(Settings settings, const KeyUse& keys, WakeWatch wake_watch = {});
+  Agent(Settings settings, const KeyUse& keys, WakeWatch wake_watch = {},
+        const ChannelFactory& open_channel = open_presence_channel);
 
   const Settings& settings() const { return settings_; }
   const ServerUrl& server() const { return server_; }

@@ -46,13 +46,14 @@ std::string for_people(Duration duration) {
 
 class Daemon {
  public:
-  Daemon(const SettingsLoader& load, const DaemonOverrides& overrides)
+  Daemon(const SettingsLoader& load, const DaemonOverrides& overrides, DaemonParts parts)
       : load_(load),
         overrides_(overrides),
-        loop_(open_system_event_loop()),
+        loop_(std::move(parts.loop)),
+        open_channel_(std::move(parts.open_channel)),
         suspend_(loop_->clocks()),
         clock_steps_(loop_->clocks()),
-        random_(system_random()),
+        random_(std::move(parts.random)),
         backoff_(kFirstRetry, kMaxRetry, random_) {}
 
   ExitCode run() {
@@ -107,7 +108,8 @@ class Daemon {
     auto hostname = [&metadata] { return collect_metadata(metadata).hostname; };
     const KeyUse keys = create_key ? KeyUse::load_or_create(hostname) : KeyUse::load();
     WakeWatch wake_watch{loop_->wake_sources(), [this] { return wake_during_exchange(); }};
-    config->agent = std::make_unique<Agent>(std::move(settings), keys, std::move(wake_watch));
+    config->agent =
+        std::make_unique<Agent>(std::move(settings), keys, std::move(wake_watch), open_channel_);
     // No CA bundle is a configuration error at start or reload, not a
     // delivery failure to retry.
     if (config->agent->server().scheme != Scheme::http) config->agent->transport().ca_bundle();
@@ -398,6 +400,7 @@ class Daemon {
   DaemonOverrides overrides_;
   ServiceNotifier notifier_;
   std::unique_ptr<EventLoop> loop_;
+  ChannelFactory open_channel_;
   SuspendDetector suspend_;
   ClockStepFollower clock_steps_;
   RandomSource random_;
@@ -427,8 +430,13 @@ class Daemon {
 
 }  // namespace
 
-ExitCode run_daemon(const SettingsLoader& load, const DaemonOverrides& overrides) {
-  Daemon daemon(load, overrides);
+DaemonParts system_daemon_parts() {
+  return {open_system_event_loop(), system_random(), open_presence_channel};
+}
+
+ExitCode run_daemon(const SettingsLoader& load, const DaemonOverrides& overrides,
+                    DaemonParts parts) {
+  Daemon daemon(load, overrides, std::move(parts));
   return daemon.run();
 }
 

@@ -4,9 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 
+#include "agent.h"
+#include "event_loop.h"
 #include "failure.h"
+#include "random.h"
 #include "settings.h"
 
 namespace pulse {
@@ -21,8 +25,22 @@ struct DaemonOverrides {
 // Loads the settings in force; called at start and on SIGHUP. Throws Failure.
 using SettingsLoader = std::function<Settings()>;
 
+// What the daemon runs on besides its settings: how it waits (its clocks
+// come from the loop), its randomness (jitter, backoff) and the channel its
+// agent delivers through. Tests pass fakes.
+struct DaemonParts {
+  std::unique_ptr<EventLoop> loop;
+  RandomSource random;
+  ChannelFactory open_channel;
+};
+
+// The system's event loop, libsodium's randomness and the real channels.
+// Throws std::system_error when the loop cannot be made.
+DaemonParts system_daemon_parts();
+
 // Runs until SIGTERM or SIGINT. Throws Failure for a bad start (config, key,
 // or another instance: ExitCode::temp_fail).
-ExitCode run_daemon(const SettingsLoader& load, const DaemonOverrides& overrides);
+ExitCode run_daemon(const SettingsLoader& load, const DaemonOverrides& overrides,
+                    DaemonParts parts = system_daemon_parts());
 
 }  // namespace pulse
