@@ -84,6 +84,17 @@ TEST_CASE("server_url: loopback hosts", "[server_url]") {
   CHECK_FALSE(pulse::is_loopback_host(""));
 }
 
+TEST_CASE("server_url: only a whole dotted-quad IPv4 address counts as one", "[server_url]") {
+  CHECK(pulse::is_loopback_host("127.0.0.0"));
+  CHECK_FALSE(pulse::is_loopback_host("127.1"));
+  CHECK_FALSE(pulse::is_loopback_host("127.0.0.1."));
+  CHECK_FALSE(pulse::is_loopback_host("127.0.0.256"));
+  CHECK_FALSE(pulse::is_loopback_host("127.0.0.01"));
+  CHECK_FALSE(pulse::is_loopback_host("0127.0.0.1"));
+  CHECK_FALSE(pulse::is_loopback_host("127.0.0.1000"));
+  CHECK_FALSE(pulse::is_loopback_host("127..0.1"));
+}
+
 TEST_CASE("server_url: refused urls say why", "[server_url]") {
   CHECK_THAT(refusal(""), Contains("no server url"));
   CHECK_THAT(refusal("https://hub example"), Contains("not a valid URL"));
