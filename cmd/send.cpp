@@ -27,12 +27,11 @@ ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
   }
 
   const EventKind kind = *parse_event_kind(options.event);
-  const MetadataOptions metadata = metadata_options(settings);
   // Only an ONLINE carries the inventory, so only it pays for reading it.
-  const Inventory inventory =
-      kind == EventKind::online ? collect_inventory_logged(metadata) : Inventory{};
-  StoredEvent event =
-      create_presence_event(kind, agent.identity(), metadata, inventory, Clock::now());
+  const Inventory inventory = kind == EventKind::online
+                                  ? collect_inventory_logged(metadata_options(settings))
+                                  : Inventory{};
+  const StoredEvent event = agent.presence_event(kind, inventory, Clock::now());
 
   if (options.dry_run) {
     std::fputs(agent.channel().dry_run(event).c_str(), stdout);

@@ -5,6 +5,7 @@
 #include "delivery.h"
 #include "failure.h"
 #include "log.h"
+#include "presence.h"
 
 namespace pulse {
 namespace {
@@ -25,6 +26,11 @@ Agent::Agent(Settings settings, const KeyUse& keys, WakeWatch wake_watch,
                                                   std::move(wake_watch));
   channel_ = open_channel(server_, *transport_, *identity_, settings_.key_file);
   spool_ = std::make_unique<Spool>(settings_.spool_dir(), settings_.spool_max_events);
+}
+
+StoredEvent Agent::presence_event(EventKind kind, const Inventory& inventory,
+                                  Clock::time_point made) const {
+  return create_presence_event(kind, *identity_, metadata_options(settings_), inventory, made);
 }
 
 Outcome Agent::deliver_waiting(const StoredEvent& event) {

@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "identity.h"
+#include "inventory.h"
 #include "outcome.h"
 #include "presence_channel.h"
 #include "settings.h"
@@ -60,6 +61,11 @@ class Agent {
   TransportContext& transport() { return *transport_; }
   PresenceChannel& channel() { return *channel_; }
   Spool& spool() { return *spool_; }
+
+  // A new event from this node, with metadata collected afresh; an ONLINE
+  // carries `inventory`.
+  StoredEvent presence_event(EventKind kind, const Inventory& inventory,
+                             Clock::time_point made) const;
 
   // For `send`: waits for the spool lock, then delivers the spool and
   // `event` in order. Throws Failure(configuration) when the state dir is

@@ -269,8 +269,7 @@ class Daemon {
   }
 
   StoredEvent presence_event(EventKind kind, Clock::time_point made) const {
-    return create_presence_event(kind, config_->agent->identity(),
-                                 metadata_options(config_->settings()), config_->inventory, made);
+    return config_->agent->presence_event(kind, config_->inventory, made);
   }
 
   Outcome deliver_under_spool_lock(const StoredEvent& event) {
@@ -370,9 +369,8 @@ class Daemon {
       // A value the new settings cannot send (a line feed in a Ph value)
       // fails here, while the old settings are still in force. An ONLINE
       // carries every field, the inventory's too.
-      next->agent->channel().dry_run(create_presence_event(
-          EventKind::online, next->agent->identity(), metadata_options(next->settings()),
-          next->inventory, Clock::now()));
+      next->agent->channel().dry_run(
+          next->agent->presence_event(EventKind::online, next->inventory, Clock::now()));
       config_ = std::move(next);
       log::info("config reloaded; reporting to " + config_->settings().server_url + " every " +
                 format_duration(config_->settings().heartbeat_interval));

@@ -155,3 +155,19 @@ TEST_CASE("a host name with a line break is refused at load for ph://", "[settin
   https.server_url = "https://hub.example";
   CHECK(pulse::load_settings(https, env).hostname == "web\n01");
 }
+
+TEST_CASE("settings: the server url is parsed at load, and a bad one kept as the reason",
+          "[settings]") {
+  pulse::Settings settings;
+  settings.server_url = "ph://hub.example";
+  settings.read_server_url();
+  REQUIRE(settings.server);
+  CHECK(settings.required_server().scheme == pulse::Scheme::ph);
+
+  settings.server_url = "http://pharos.example.net";
+  settings.server_url_source = "--server";
+  settings.read_server_url();
+  CHECK_FALSE(settings.server);
+  CHECK_THAT(settings.server_problem, Catch::Matchers::Contains("--server"));
+  CHECK_THROWS_WITH(settings.required_server(), settings.server_problem);
+}
