@@ -40,29 +40,27 @@ class PhSession {
       : connection_(connection),
         identity_(identity),
         public_line_(public_line),
-        commands_(commands),
-        hostname_(commands.hostname) {}
+        commands_(commands) {}
 
   // The outcome is the add's final code, or the reply that stopped the
   // session before it.
   Outcome run() {
-    const std::string& add = commands_.add;
     PhReply reply = connection_.read_reply();
     if (ph_code_kind(reply.code) != OutcomeKind::delivered) {
-      return stopped_at("the connection", reply, hostname_, "200:Database ready");
+      return stopped_at("the connection", reply, commands_.hostname, "200:Database ready");
     }
     reply = ask(commands_.id);
     if (ph_code_kind(reply.code) != OutcomeKind::delivered) {
-      return stopped_at("id", reply, hostname_, "200");
+      return stopped_at("id", reply, commands_.hostname, "200");
     }
-    reply = ask(add);
+    reply = ask(commands_.add);
     if (reply.code == 506) {
       if (std::optional<Outcome> refused = log_in()) return *refused;
-      reply = ask(add);
+      reply = ask(commands_.add);
     }
     // Every add's final code counts: an unchecked 511 or 512 would be a
     // node silently lost from the hub.
-    return ph_reply_outcome("add", reply, hostname_);
+    return ph_reply_outcome("add", reply, commands_.hostname);
   }
 
  private:
@@ -78,7 +76,7 @@ class PhSession {
     // challenge per alias, server-wide.
     const PhReply challenge = ask(commands_.login);
     if (challenge.code != 301 || !is_ph_challenge(challenge.text)) {
-      Outcome outcome = stopped_at("login", challenge, hostname_, "301:<challenge>");
+      Outcome outcome = stopped_at("login", challenge, commands_.hostname, "301:<challenge>");
       if (challenge.code == 301) {
         outcome.kind = OutcomeKind::protocol;
         outcome.message += " (not a hex challenge)";
@@ -89,7 +87,7 @@ class PhSession {
     const Signature signature = identity_.sign(as_bytes(challenge.text));
     const PhReply answer = ask(ph_auth_command(public_line_, base64(signature)));
     if (ph_code_kind(answer.code) != OutcomeKind::delivered) {
-      return ph_reply_outcome("auth", answer, hostname_);
+      return ph_reply_outcome("auth", answer, commands_.hostname);
     }
     return std::nullopt;
   }
@@ -98,7 +96,6 @@ class PhSession {
   const Identity& identity_;
   const std::string& public_line_;
   const PhCommands& commands_;
-  const std::string& hostname_;
 };
 
 Outcome failed(OutcomeKind kind, std::string message) {

@@ -6,7 +6,7 @@
 #include <curl/curl.h>
 
 #include "duration.h"
-#include "http_client.h"
+#include "transport.h"
 
 namespace pulse {
 
