@@ -1,3 +1,5 @@
+#include "file_lock.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -6,7 +8,6 @@
 #include <system_error>
 
 #include "files.h"
-#include "spool.h"
 #include "state_directory.h"
 
 namespace pulse {
