@@ -4,6 +4,7 @@
 
 #include "duration.h"
 #include "encoding.h"
+#include "failure.h"
 #include "log.h"
 #include "payload.h"
 #include "pin_list.h"
@@ -15,10 +16,6 @@ namespace pulse {
 namespace {
 
 constexpr Duration kShortestHeartbeatInterval = std::chrono::minutes(1);
-
-struct BadAnswer {
-  std::string what;
-};
 
 // The field's string; nullopt when it is absent or null.
 std::optional<std::string> string_field(const nlohmann::json& answer, const char* name) {
@@ -86,7 +83,7 @@ EnrollmentResult read_enrollment_answer(Outcome outcome, bool verified_tls) {
     result.answer = checked_answer(answer, verified_tls);
   } catch (const BadAnswer& bad) {
     result.outcome.kind = OutcomeKind::protocol;
-    result.outcome.message = answered + " with " + bad.what;
+    result.outcome.message = answered + " with " + bad.what();
   }
   return result;
 }
