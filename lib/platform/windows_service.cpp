@@ -13,6 +13,7 @@
 #include "files.h"
 #include "platform/windows_control_inbox.h"
 #include "platform/windows_error.h"
+#include "service_host.h"
 #include "signal_inbox.h"
 
 namespace pulse::windows {
@@ -140,3 +141,11 @@ void report_service_running() { report(SERVICE_RUNNING, 0); }
 void report_service_stopping() { report(SERVICE_STOP_PENDING, kStopWaitHintMs); }
 
 }  // namespace pulse::windows
+
+namespace pulse {
+
+ExitCode host_daemon(const std::function<ExitCode()>& daemon) {
+  return windows::run_as_service_or_in_console(daemon);
+}
+
+}  // namespace pulse
