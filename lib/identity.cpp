@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <new>
-#include <stdexcept>
 #include <vector>
 #include <system_error>
 
