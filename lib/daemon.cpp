@@ -1,6 +1,5 @@
 #include "daemon.h"
 
-#include <signal.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -12,6 +11,7 @@
 
 #include "clock_step.h"
 #include "delivery.h"
+#include "event_loop.h"
 #include "file_lock.h"
 #include "identity.h"
 #include "log.h"
@@ -19,11 +19,8 @@
 #include "presence_channel.h"
 #include "schedule.h"
 #include "service_notifier.h"
-#include "signal_inbox.h"
 #include "spool.h"
 #include "status_file.h"
-#include "timer.h"
-#include "waitable.h"
 
 namespace pulse {
 namespace {
@@ -46,16 +43,6 @@ struct Connection {
   Inventory inventory;
 };
 
-std::string signal_name(int signal) {
-  switch (signal) {
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    case SIGUSR1: return "SIGUSR1";
-  }
-  return "signal " + std::to_string(signal);
-}
-
 // A wait for people: milliseconds below a second, else whole seconds
 // rounded up, so no wait that is still to come reads as "0s".
 std::string for_people(Duration duration) {
@@ -68,12 +55,9 @@ class Daemon {
   Daemon(const SettingsLoader& load, const DaemonOverrides& overrides)
       : load_(load),
         overrides_(overrides),
-        signals_({SIGTERM, SIGINT, SIGHUP, SIGUSR1}),
-        event_timer_(CLOCK_BOOTTIME),
-        watchdog_timer_(CLOCK_MONOTONIC),
-        clock_change_timer_(CLOCK_REALTIME),
-        suspend_(system_clocks()),
-        clock_steps_(system_clocks()),
+        loop_(open_system_event_loop()),
+        suspend_(loop_->clocks()),
+        clock_steps_(loop_->clocks()),
         random_(system_random()),
         backoff_(kFirstRetry, kMaxRetry, random_) {}
 
@@ -100,8 +84,7 @@ class Daemon {
     log::info("running as " + connection_->identity->fingerprint() + ", reporting to " +
               connection_->settings.server_url);
 
-    clock_change_timer_.fire_on_clock_change();
-    if (auto period = notifier_.watchdog_interval()) watchdog_timer_.fire_every(*period);
+    if (auto period = notifier_.watchdog_interval()) loop_->ping_every(*period);
     // Ready before ONLINE is delivered, so boot never waits on the network.
     notifier_.notify("READY=1");
 
@@ -134,8 +117,7 @@ class Daemon {
                                                    .hostname;
                                              })
                    : load_identity(settings.key_file));
-    WakeWatch wake_watch{{signals_.fd(), watchdog_timer_.fd()},
-                         [this] { return wake_during_exchange(); }};
+    WakeWatch wake_watch{loop_->wake_sources(), [this] { return wake_during_exchange(); }};
     connection->client =
         std::make_unique<HttpClient>(TransportSettings::from(settings), std::move(wake_watch));
     // No CA bundle is a configuration error at start or reload, not a
@@ -151,11 +133,10 @@ class Daemon {
     return connection;
   }
 
-  Duration now() const { return system_clocks().boottime(); }
+  Duration now() const { return loop_->clocks().boottime(); }
 
   // Sleeps until a signal, the next event, a watchdog ping or a clock change
-  // (a resume) is due: a single wait with no timeout, so an idle daemon
-  // makes no system calls at all.
+  // (a resume) is due.
   void wait() {
     publish_status();
 #ifdef __GLIBC__
@@ -163,17 +144,7 @@ class Daemon {
     // hour away: give its pages back before sleeping.
     malloc_trim(0);
 #endif
-    event_timer_.fire_at(next_wake_up(next_heartbeat_, retry_at_));
-
-    wait_for_any(
-        {signals_.fd(), event_timer_.fd(), watchdog_timer_.fd(), clock_change_timer_.fd()});
-    service_watchdog();
-    take_signals();
-    event_timer_.acknowledge();
-    if (clock_change_timer_.acknowledge()) {
-      clock_change_timer_.fire_on_clock_change();
-      clock_changed_ = true;
-    }
+    take(loop_->wait_until(next_wake_up(next_heartbeat_, retry_at_)));
   }
 
   // The wall clock was set (or the machine resumed, which changes nothing
@@ -237,36 +208,33 @@ class Daemon {
     }
   }
 
-  void take_signals() {
-    for (int signal : signals_.take()) {
-      log::debug("received " + signal_name(signal));
-      switch (signal) {
-        case SIGTERM:
-        case SIGINT:
+  // Feeds the watchdog and notes what was asked, for act_on_what_is_due.
+  void take(const Wakeup& wakeup) {
+    if (wakeup.watchdog_due) notifier_.notify("WATCHDOG=1");
+    for (const Signal& signal : wakeup.signals) {
+      log::debug("received " + signal.name);
+      switch (signal.request) {
+        case Request::stop:
           if (stopping_) break;
           stopping_ = true;
           // The whole shutdown, an aborted exchange included, fits in the
           // budget counted from the signal.
           shutdown_deadline_ = steady_clock::now() + connection_->settings.shutdown_timeout;
-          log::info(signal_name(signal) + " received, sending OFFLINE");
+          log::info(signal.name + " received, sending OFFLINE");
           break;
-        case SIGHUP: reload_requested_ = true; break;
-        case SIGUSR1: heartbeat_requested_ = true; break;
+        case Request::reload: reload_requested_ = true; break;
+        case Request::heartbeat: heartbeat_requested_ = true; break;
       }
     }
+    if (wakeup.clock_changed) clock_changed_ = true;
   }
 
-  void service_watchdog() {
-    if (watchdog_timer_.acknowledge()) notifier_.notify("WATCHDOG=1");
-  }
-
-  // Called when the signalfd or the watchdog timer wakes a network wait:
-  // feeds the watchdog, takes the signals (none is lost, and the wait does
-  // not spin on them) and stops the exchange when it is time to shut down.
-  // The OFFLINE itself runs until the shutdown deadline.
+  // Called when one of the loop's wake sources wakes a network wait: takes
+  // what arrived (none is lost, and the wait does not spin on it) and stops
+  // the exchange when it is time to shut down. The OFFLINE itself runs until
+  // the shutdown deadline.
   bool wake_during_exchange() {
-    service_watchdog();
-    take_signals();
+    take(loop_->take());
     return stopping_ && !shutting_down_;
   }
 
@@ -483,11 +451,8 @@ class Daemon {
 
   const SettingsLoader& load_;
   DaemonOverrides overrides_;
-  SignalInbox signals_;
   ServiceNotifier notifier_;
-  Timer event_timer_;
-  Timer watchdog_timer_;
-  Timer clock_change_timer_;
+  std::unique_ptr<EventLoop> loop_;
   SuspendDetector suspend_;
   ClockStepFollower clock_steps_;
   RandomSource random_;

@@ -58,8 +58,9 @@ class EventLoop {
 };
 
 // The loop of the platform this was built for. Takes over SIGTERM, SIGINT,
-// SIGHUP and SIGUSR1 (or their Windows equivalents) for as long as it lives.
-// Throws std::system_error.
+// SIGHUP and SIGUSR1 (or their Windows equivalents); once it is gone they
+// stay held off, so one that arrives while the process exits cannot end it
+// with a signal instead of its exit code. Throws std::system_error.
 std::unique_ptr<EventLoop> open_system_event_loop();
 
 }  // namespace pulse

@@ -1,19 +1,13 @@
-// What the daemon's loop sleeps on: a descriptor that poll(2) watches on
-// POSIX systems, a handle that WaitForMultipleObjects watches on Windows.
+// What a wait can watch besides its sockets: a descriptor that poll(2)
+// watches on POSIX systems, a HANDLE that WaitForMultipleObjects watches on
+// Windows. One integer type for both, so shared code names it without
+// knowing which: each platform's files convert it to what they wait on.
 #pragma once
 
-#include <initializer_list>
+#include <cstdint>
 
 namespace pulse {
 
-#ifdef _WIN32
-using Waitable = void*;  // HANDLE
-#else
-using Waitable = int;
-#endif
-
-// Blocks until at least one of `waitables` is readable (POSIX) or signalled
-// (Windows). Throws std::system_error.
-void wait_for_any(std::initializer_list<Waitable> waitables);
+using Waitable = std::intptr_t;
 
 }  // namespace pulse

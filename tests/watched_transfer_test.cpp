@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "silent_listener.h"
-#include "timer.h"
+#include "event_loop.h"
 
 using namespace std::chrono_literals;
 using pulse::SocketWait;
@@ -33,11 +33,14 @@ std::unique_ptr<CURL, CurlDeleter> stalled_request(const std::string& url, long 
   return curl;
 }
 
-// The daemon's watchdog in small: a timer that wakes the wait every period,
-// counted and consumed by on_wake.
+// The daemon's watchdog in small: the event loop's pings wake the wait every
+// period, counted and consumed by on_wake.
 struct Ticker {
-  explicit Ticker(pulse::Duration period) { timer.fire_every(period); }
-  pulse::Timer timer{CLOCK_MONOTONIC};
+  explicit Ticker(pulse::Duration period) { loop->ping_every(period); }
+  void take() {
+    if (loop->take().watchdog_due) ++ticks;
+  }
+  std::unique_ptr<pulse::EventLoop> loop = pulse::open_system_event_loop();
   int ticks = 0;
 };
 
@@ -61,8 +64,8 @@ TEST_CASE("watched transfer: wake-ups are served at their own rate and may abort
   const std::string url = server.url();
   auto curl = stalled_request(url, 10'000);
   Ticker ticker(100ms);
-  const WakeWatch watch{{ticker.timer.fd()}, [&ticker] {
-                          if (ticker.timer.acknowledge()) ++ticker.ticks;
+  const WakeWatch watch{ticker.loop->wake_sources(), [&ticker] {
+                          ticker.take();
                           return ticker.ticks == 3;
                         }};
 
@@ -79,8 +82,8 @@ TEST_CASE("watched transfer: wake-ups that do not abort leave the transfer its t
   const std::string url = server.url();
   auto curl = stalled_request(url, 600);
   Ticker ticker(50ms);
-  const WakeWatch watch{{ticker.timer.fd()}, [&ticker] {
-                          if (ticker.timer.acknowledge()) ++ticker.ticks;
+  const WakeWatch watch{ticker.loop->wake_sources(), [&ticker] {
+                          ticker.take();
                           return false;
                         }};
 

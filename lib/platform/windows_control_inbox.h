@@ -1,17 +1,22 @@
 // Requests that Windows delivers on threads of its own - the console's
 // control handler, the service control handler - for the daemon's one
-// thread. They are queued under the POSIX signal numbers the daemon already
-// knows (SIGTERM, SIGINT, SIGHUP, SIGUSR1), with an event that is set while
-// any wait, so the daemon's wait_for_any sees them.
+// thread. They are queued under the POSIX signal numbers logs name them by
+// (SIGTERM, SIGINT, SIGHUP, SIGUSR1), with an event that is set while any
+// wait, so the event loop (windows_event_loop.cpp) sees them.
 #pragma once
+
+#include <windows.h>
 
 #include <functional>
 #include <mutex>
 #include <vector>
 
-#include "waitable.h"
-
 namespace pulse::windows {
+
+// Windows has neither; the service control codes that stand for them
+// (PARAMCHANGE: reload, 128: heartbeat now) are posted under these numbers.
+inline constexpr int SIGHUP = 1;
+inline constexpr int SIGUSR1 = 10;
 
 class ControlInbox {
  public:
@@ -24,7 +29,7 @@ class ControlInbox {
   // Requests posted since the last call; never blocks.
   std::vector<int> take();
   // Manual-reset: set from post() until take().
-  Waitable event() const { return event_; }
+  HANDLE event() const { return event_; }
   // Called by post() as well, for a wait that cannot watch event(): libcurl's
   // poll, which takes sockets only. Empty: none.
   void set_wake_hook(std::function<void()> hook);
@@ -34,7 +39,7 @@ class ControlInbox {
   // CLOCK_REALTIME is set.
   void post_clock_change();
   // Manual-reset: set by post_clock_change() until reset by the one watching.
-  Waitable clock_change_event() const { return clock_change_event_; }
+  HANDLE clock_change_event() const { return clock_change_event_; }
 
  private:
   ControlInbox();
@@ -42,8 +47,8 @@ class ControlInbox {
   std::mutex mutex_;
   std::vector<int> pending_;
   std::function<void()> wake_hook_;
-  Waitable event_;
-  Waitable clock_change_event_;
+  HANDLE event_;
+  HANDLE clock_change_event_;
 };
 
 }  // namespace pulse::windows

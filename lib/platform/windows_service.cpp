@@ -14,7 +14,6 @@
 #include "platform/windows_control_inbox.h"
 #include "platform/windows_error.h"
 #include "service_host.h"
-#include "signal_inbox.h"
 
 namespace pulse::windows {
 namespace {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "platform/windows_control_inbox.h"
 #include "watched_transfer.h"
@@ -36,9 +37,11 @@ void check(CURLMcode code, const char* what) {
 
 bool any_signalled(const WakeWatch& watch) {
   if (watch.fds.empty()) return false;
+  std::vector<HANDLE> handles;
+  for (Waitable waitable : watch.fds) handles.push_back(reinterpret_cast<HANDLE>(waitable));
   const DWORD result =
-      WaitForMultipleObjects(static_cast<DWORD>(watch.fds.size()), watch.fds.data(), FALSE, 0);
-  return result < WAIT_OBJECT_0 + watch.fds.size();
+      WaitForMultipleObjects(static_cast<DWORD>(handles.size()), handles.data(), FALSE, 0);
+  return result < WAIT_OBJECT_0 + handles.size();
 }
 
 // Wakes `multi`'s poll on every control request while it lives.

@@ -12,7 +12,7 @@ Duration read_clock(clockid_t id) {
                                               std::chrono::nanoseconds(now.tv_nsec));
 }
 
-class KernelClocks : public Clocks {
+class LinuxClocks : public Clocks {
  public:
   Duration boottime() const override { return read_clock(CLOCK_BOOTTIME); }
   Duration monotonic() const override { return read_clock(CLOCK_MONOTONIC); }
@@ -22,7 +22,7 @@ class KernelClocks : public Clocks {
 }  // namespace
 
 const Clocks& system_clocks() {
-  static const KernelClocks clocks;
+  static const LinuxClocks clocks;
   return clocks;
 }
 

@@ -46,7 +46,9 @@ CURLcode WatchedTransfer::perform(const WakeWatch& watch) {
     int running = 0;
     check(curl_multi_perform(multi_, &running), "transfer");
     if (running == 0) break;
-    for (std::size_t i = 0; i < wake.size(); ++i) wake[i] = {watch.fds[i], CURL_WAIT_POLLIN, 0};
+    for (std::size_t i = 0; i < wake.size(); ++i) {
+      wake[i] = {static_cast<curl_socket_t>(watch.fds[i]), CURL_WAIT_POLLIN, 0};
+    }
     check(curl_multi_poll(multi_, wake.data(), static_cast<unsigned>(wake.size()),
                           kLongestPollMs, nullptr),
           "poll");
@@ -63,7 +65,7 @@ CURLcode WatchedTransfer::perform(const WakeWatch& watch) {
 
 SocketWait wait_for_socket(int socket, short events, Duration timeout, const WakeWatch& watch) {
   std::vector<pollfd> fds{{socket, events, 0}};
-  for (int fd : watch.fds) fds.push_back({fd, POLLIN, 0});
+  for (Waitable fd : watch.fds) fds.push_back({static_cast<int>(fd), POLLIN, 0});
   const auto timeout_ms =
       std::clamp<Duration::rep>(timeout.count(), 0, std::numeric_limits<int>::max());
   const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(timeout_ms));
