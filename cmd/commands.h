@@ -23,8 +23,7 @@ Subcommand register_send(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_run(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_enroll(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_status(CLI::App& app, const GlobalOptions& globals);
-#ifdef _WIN32
+// Windows only (cmd/windows_service.cpp): main lists it there.
 Subcommand register_service(CLI::App& app, const GlobalOptions& globals);
-#endif
 
 }  // namespace pulse::cmd

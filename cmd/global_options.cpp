@@ -5,10 +5,15 @@
 #include "log.h"
 
 namespace pulse::cmd {
+namespace {
+
+constexpr const char* kGlobalGroup = "Global options";
+
+}  // namespace
 
 void register_global_options(CLI::App& app, GlobalOptions& options) {
   auto& flags = options.flags;
-  app.option_defaults()->group("Global options");
+  app.option_defaults()->group(kGlobalGroup);
   app.add_option("--config", flags.config_file,
                  "Config file (default " + default_config_file().string() + ")")
       ->type_name("FILE");
@@ -29,6 +34,21 @@ void register_global_options(CLI::App& app, GlobalOptions& options) {
   app.add_flag("-v,--verbose", options.verbose, "Log more detail");
   app.add_flag("-q,--quiet", options.quiet, "Log errors only");
   app.option_defaults()->group("Options");
+}
+
+std::vector<GivenOption> given_global_options(const CLI::App& app) {
+  std::vector<GivenOption> given;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_group() != kGlobalGroup || option->count() == 0) continue;
+    const std::string flag = "--" + option->get_lnames().front();
+    if (option->get_expected_max() == 0) {  // a flag: no value
+      given.insert(given.end(), option->count(), GivenOption{flag, std::nullopt, false});
+      continue;
+    }
+    const std::string type = option->get_type_name();
+    given.push_back({flag, option->as<std::string>(), type == "FILE" || type == "DIR"});
+  }
+  return given;
 }
 
 Settings resolve_settings(const GlobalOptions& options, SettingsFor purpose) {

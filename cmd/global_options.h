@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "settings.h"
 
@@ -18,6 +19,20 @@ struct GlobalOptions {
 };
 
 void register_global_options(CLI::App& app, GlobalOptions& options);
+
+// A global option as it was given, for another process to be given it too.
+struct GivenOption {
+  std::string flag;                  // "--config", "--verbose"
+  std::optional<std::string> value;  // nullopt for a flag
+  bool names_path = false;           // a FILE or DIR, relative to this directory
+
+  bool operator==(const GivenOption&) const = default;
+};
+
+// The global options given to `app` (a flag given twice comes twice), in
+// the order register_global_options binds them: what `service install`
+// gives the service's `run`.
+std::vector<GivenOption> given_global_options(const CLI::App& app);
 
 enum class SettingsFor {
   command,     // one-shot: log lines without timestamps

@@ -18,7 +18,7 @@ struct KeygenOptions {
 ExitCode run_keygen(const KeygenOptions& options, const GlobalOptions& globals) {
   Settings settings = resolve_settings(globals);
   std::string comment = options.comment.value_or(
-      default_key_comment(collect_metadata(metadata_options(settings)).hostname));
+      default_key_comment(reported_hostname(metadata_options(settings))));
   Identity identity = Identity::generate(std::move(comment));
   const std::string key_file = settings.key_file.string();
   if (!save_identity(identity, settings.key_file, options.force)) {

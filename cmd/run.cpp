@@ -3,9 +3,7 @@
 
 #include "commands.h"
 #include "daemon.h"
-#ifdef _WIN32
-#include "platform/windows_service.h"
-#endif
+#include "service_host.h"
 
 namespace pulse::cmd {
 namespace {
@@ -35,11 +33,7 @@ ExitCode run_run(const RunOptions& options, const GlobalOptions& globals) {
     return run_daemon([&globals] { return resolve_settings(globals, SettingsFor::daemon); },
                       overrides);
   };
-#ifdef _WIN32
-  return windows::run_as_service_or_in_console(daemon);
-#else
-  return daemon();
-#endif
+  return host_daemon(daemon);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "identity.h"
+#include "file_lock.h"
 #include "inventory.h"
 #include "outcome.h"
 #include "presence_channel.h"

@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "clock_step.h"
 #include "event_loop.h"
+#include "file_lock.h"
 #include "identity.h"
 #include "log.h"
 #include "presence.h"

@@ -1,4 +1,5 @@
-// Randomness from libsodium's CSPRNG, behind a seam the daemon's tests replace.
+// Randomness from libsodium's CSPRNG. The daemon draws its jitter through a
+// RandomSource, so that a test can give it numbers of its own.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "spool.h"
+#include "event.h"
 
 namespace pulse::test {
 

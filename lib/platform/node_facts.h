@@ -1,6 +1,7 @@
-// The per-OS half of metadata collection. Each OS implements it once (CMake
-// builds lib/platform/linux*.cpp on Linux), so collect_metadata stays free of
-// platform specifics and a macOS or Windows collector is one more file set.
+// The per-OS half of metadata collection. Each OS implements it once, in
+// lib/platform/<os>_node_facts.cpp over that OS's collectors, so
+// collect_metadata stays free of platform specifics and a new OS is one more
+// file set.
 #pragma once
 
 #include "inventory.h"

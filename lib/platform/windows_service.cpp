@@ -11,9 +11,9 @@
 
 #include "default_paths.h"
 #include "files.h"
-#include "log.h"
 #include "platform/windows_control_inbox.h"
 #include "platform/windows_error.h"
+#include "service_host.h"
 
 namespace pulse::windows {
 namespace {
@@ -115,12 +115,8 @@ void WINAPI service_main(DWORD, wchar_t**) {
   log_to_file();
   try {
     s.exit_code = (*s.daemon)();
-  } catch (const Failure& failure) {
-    log::error(failure.what());
-    s.exit_code = failure.code();
   } catch (const std::exception& error) {
-    log::error(std::string("internal error: ") + error.what());
-    s.exit_code = ExitCode::internal;
+    s.exit_code = exit_code_for(error);
   }
   report_stopped(s.exit_code);
 }
@@ -144,3 +140,11 @@ void report_service_running() { report(SERVICE_RUNNING, 0); }
 void report_service_stopping() { report(SERVICE_STOP_PENDING, kStopWaitHintMs); }
 
 }  // namespace pulse::windows
+
+namespace pulse {
+
+ExitCode host_daemon(const std::function<ExitCode()>& daemon) {
+  return windows::run_as_service_or_in_console(daemon);
+}
+
+}  // namespace pulse

@@ -23,4 +23,20 @@ std::wstring widen(std::string_view text) {
   return result;
 }
 
+std::wstring quote_argument(std::wstring_view argument) {
+  std::wstring text = L"\"";
+  std::size_t backslashes = 0;
+  for (wchar_t c : argument) {
+    if (c == L'\\') {
+      ++backslashes;
+      continue;
+    }
+    text.append(c == L'"' ? backslashes * 2 + 1 : backslashes, L'\\');
+    backslashes = 0;
+    text += c;
+  }
+  text.append(backslashes * 2, L'\\');
+  return text + L"\"";
+}
+
 }  // namespace pulse::windows

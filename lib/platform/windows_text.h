@@ -10,4 +10,8 @@ namespace pulse::windows {
 std::string narrow(std::wstring_view text);
 std::wstring widen(std::string_view text);
 
+// One argument of a command line, quoted as CommandLineToArgvW reads it back:
+// backslashes are literal unless they precede a quote.
+std::wstring quote_argument(std::wstring_view argument);
+
 }  // namespace pulse::windows
