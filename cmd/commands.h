@@ -23,7 +23,7 @@ Subcommand register_send(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_run(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_enroll(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_status(CLI::App& app, const GlobalOptions& globals);
-#ifdef _WIN32
+#if defined(_WIN32) || defined(__APPLE__)
 Subcommand register_service(CLI::App& app, const GlobalOptions& globals);
 #endif
 
