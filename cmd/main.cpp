@@ -7,7 +7,6 @@
 
 #include "commands.h"
 #include "failure.h"
-#include "log.h"
 #include "version_report.h"
 
 namespace {
@@ -67,11 +66,7 @@ int main(int argc, char** argv) {
       if (subcommand.app->parsed()) return finish(subcommand.run());
     }
     return finish(ExitCode::usage);
-  } catch (const pulse::Failure& failure) {
-    pulse::log::error(failure.what());
-    return finish(failure.code());
   } catch (const std::exception& error) {
-    pulse::log::error(std::string("internal error: ") + error.what());
-    return finish(ExitCode::internal);
+    return finish(pulse::exit_code_for(error));
   }
 }

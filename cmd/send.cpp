@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "delivery.h"
+#include "file_lock.h"
 #include "identity.h"
 #include "log.h"
 #include "presence.h"

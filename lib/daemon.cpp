@@ -12,6 +12,7 @@
 
 #include "clock_step.h"
 #include "delivery.h"
+#include "file_lock.h"
 #include "identity.h"
 #include "log.h"
 #include "presence.h"

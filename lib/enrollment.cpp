@@ -4,32 +4,18 @@
 
 #include "duration.h"
 #include "encoding.h"
+#include "failure.h"
 #include "log.h"
 #include "payload.h"
 #include "pin_list.h"
 #include "random.h"
+#include "secret.h"
 #include "terminal_text.h"
 
 namespace pulse {
 namespace {
 
-// A request body holds the token; it is overwritten however the send ends.
-class WipeOnExit {
- public:
-  explicit WipeOnExit(std::string& text) : text_(text) {}
-  WipeOnExit(const WipeOnExit&) = delete;
-  WipeOnExit& operator=(const WipeOnExit&) = delete;
-  ~WipeOnExit() { wipe_memory(text_.data(), text_.size()); }
-
- private:
-  std::string& text_;
-};
-
 constexpr Duration kShortestHeartbeatInterval = std::chrono::minutes(1);
-
-struct BadAnswer {
-  std::string what;
-};
 
 // The field's string; nullopt when it is absent or null.
 std::optional<std::string> string_field(const nlohmann::json& answer, const char* name) {
@@ -83,7 +69,7 @@ std::string enrollment_body(std::string_view token, const Identity& identity,
   // the token is left behind, and wiped once the text is made.
   auto& token_value = body["token"].get_ref<std::string&>();
   token_value.assign(token);
-  WipeOnExit wipe(token_value);
+  Wiped<std::string&> wipe(token_value);
   return to_body(body);
 }
 
@@ -97,7 +83,7 @@ EnrollmentResult read_enrollment_answer(Outcome outcome, bool verified_tls) {
     result.answer = checked_answer(answer, verified_tls);
   } catch (const BadAnswer& bad) {
     result.outcome.kind = OutcomeKind::protocol;
-    result.outcome.message = answered + " with " + bad.what;
+    result.outcome.message = answered + " with " + bad.what();
   }
   return result;
 }
@@ -111,7 +97,8 @@ EnrollmentResult enroll(const ServerUrl& server, const Transport& post, const Id
       server, "/v1/enroll", identity,
       enrollment_body(token, identity, metadata, inventory, format_timestamp(now)),
       random_token(16), fresh_request_parameters());
-  WipeOnExit wipe(request.body);
+  // The body holds the token; it is overwritten however the send ends.
+  Wiped<std::string&> wipe(request.body);
   // Verification is always on for https://, so a 2xx over it came through
   // verified TLS; http:// is only allowed to loopback and is never verified.
   return read_enrollment_answer(post(request), server.scheme == Scheme::https);

@@ -26,6 +26,14 @@ struct Event {
 
 Event make_event(EventKind kind, Clock::time_point now);
 
+// An event as it travels: its id, its own time and the payload exactly as
+// it is sent.
+struct StoredEvent {
+  std::string id;
+  std::string timestamp;
+  std::string payload;
+};
+
 std::string format_timestamp(Clock::time_point time);
 
 }  // namespace pulse

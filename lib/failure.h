@@ -1,4 +1,5 @@
-// Errors that end a command: each carries the contract's exit code (§5).
+// Errors that end a command: each carries the contract's exit code (§5),
+// and exit_code_for turns whatever ended a command into one.
 #pragma once
 
 #include <stdexcept>
@@ -29,5 +30,17 @@ class Failure : public std::runtime_error {
  private:
   ExitCode code_;
 };
+
+// The server answered, but with something unusable; the message says what
+// the answer held ("a heartbeat_interval that is not a duration").
+class BadAnswer : public Failure {
+ public:
+  explicit BadAnswer(const std::string& message) : Failure(ExitCode::protocol, message) {}
+};
+
+// Logs the error that ended a command and returns the exit code it means: a
+// Failure's own, internal (1) for any other, whose message is then no more
+// than a clue for a bug report.
+ExitCode exit_code_for(const std::exception& error);
 
 }  // namespace pulse

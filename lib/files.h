@@ -77,6 +77,10 @@ int open_for_reading(const std::filesystem::path& path);
 // when not).
 bool can_create_files_in(const std::filesystem::path& dir);
 
+// What a time of day in a file name has in place of ':': ':' itself, or '-'
+// on Windows, which forbids ':' in file names. Either keeps the names' order.
+char time_separator_in_file_names();
+
 // "'path': reason" for messages about a failed file operation.
 std::string describe_file_error(const std::filesystem::path& path, const std::error_code& error);
 

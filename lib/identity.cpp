@@ -14,6 +14,7 @@
 #include "key_file.h"
 #include "log.h"
 #include "openssh_key.h"
+#include "secret.h"
 
 namespace pulse {
 namespace {
@@ -41,18 +42,6 @@ std::optional<std::vector<std::uint8_t>> public_blob_of(std::string_view line) {
 }
 
 }  // namespace
-
-Failure unreadable_key(const std::filesystem::path& key_file, const std::string& reason) {
-  return Failure(ExitCode::configuration,
-                 "cannot read identity key '" + key_file.string() + "': " + reason);
-}
-
-void ensure_sodium() {
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) throw std::runtime_error("cannot initialise libsodium");
-}
-
-void wipe_memory(void* data, std::size_t size) { sodium_memzero(data, size); }
 
 SecretKey::SecretKey() {
   ensure_sodium();

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "encoding.h"
 
@@ -17,35 +16,6 @@ namespace pulse {
 
 using PublicKey = std::array<std::uint8_t, 32>;
 using Signature = std::array<std::uint8_t, 64>;
-
-// Calls sodium_init() once; called before drawing keys or random numbers and
-// before signing.
-void ensure_sodium();
-
-// sodium_memzero, which the compiler may not optimise away.
-void wipe_memory(void* data, std::size_t size);
-
-// A std::string or byte vector that holds secret material (key text, the
-// private section) and is overwritten, spare capacity included, when it goes
-// away. Size it once: a reallocation would free an unwiped copy.
-template <typename Buffer>
-class Wiped {
- public:
-  Wiped() = default;
-  explicit Wiped(Buffer&& buffer) : buffer_(std::move(buffer)) {}
-  Wiped(const Wiped&) = delete;
-  Wiped& operator=(const Wiped&) = delete;
-  ~Wiped() {
-    buffer_.resize(buffer_.capacity());
-    wipe_memory(buffer_.data(), buffer_.size());
-  }
-
-  Buffer& operator*() { return buffer_; }
-  Buffer* operator->() { return &buffer_; }
-
- private:
-  Buffer buffer_;
-};
 
 // libsodium's 64-byte secret key (seed then public half) in a sodium_malloc
 // buffer: guarded, locked in memory, left out of core dumps and wiped when

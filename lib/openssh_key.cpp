@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "encoding.h"
+#include "secret.h"
 
 namespace pulse {
 namespace {

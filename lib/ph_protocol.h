@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "event.h"
 #include "outcome.h"
-#include "spool.h"
 
 namespace pulse {
 

@@ -5,7 +5,6 @@
 #include "identity.h"
 #include "inventory.h"
 #include "metadata.h"
-#include "spool.h"
 
 namespace pulse {
 

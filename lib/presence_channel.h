@@ -5,11 +5,11 @@
 #include <memory>
 #include <string>
 
+#include "event.h"
 #include "http_client.h"
 #include "identity.h"
 #include "outcome.h"
 #include "server_url.h"
-#include "spool.h"
 
 namespace pulse {
 

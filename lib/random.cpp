@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "encoding.h"
-#include "identity.h"
+#include "secret.h"
 
 namespace pulse {
 

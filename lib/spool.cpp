@@ -19,14 +19,9 @@ constexpr std::string_view kSuffix = ".json";
 constexpr std::string_view kRejectedSuffix = ".json.rejected";
 // RFC 3339 with milliseconds and Z: "2026-11-28T10:52:29.123Z".
 constexpr std::size_t kTimestampLength = 24;
-// Where the timestamp has its ':'s. Windows forbids ':' in file names, so
-// there the names carry '-' instead, which keeps their order.
+// Where the timestamp has its ':'s, which file names carry as
+// time_separator_in_file_names().
 constexpr std::array<std::size_t, 2> kTimeColons = {13, 16};
-#ifdef _WIN32
-constexpr char kNameTimeSeparator = '-';
-#else
-constexpr char kNameTimeSeparator = ':';
-#endif
 
 std::string with_time_separators(std::string timestamp, char from, char to) {
   for (std::size_t position : kTimeColons) {
@@ -82,8 +77,8 @@ bool is_base64url(std::string_view text) {
 }  // namespace
 
 std::string spool_file_name(const StoredEvent& event) {
-  return with_time_separators(event.timestamp, ':', kNameTimeSeparator) + "-" + event.id +
-         std::string(kSuffix);
+  return with_time_separators(event.timestamp, ':', time_separator_in_file_names()) + "-" +
+         event.id + std::string(kSuffix);
 }
 
 std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::string& content) {
@@ -92,7 +87,8 @@ std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::
     return std::nullopt;
   }
   StoredEvent event;
-  event.timestamp = with_time_separators(name.substr(0, kTimestampLength), kNameTimeSeparator, ':');
+  event.timestamp = with_time_separators(name.substr(0, kTimestampLength),
+                                         time_separator_in_file_names(), ':');
   event.id = name.substr(kTimestampLength + 1,
                          name.size() - kTimestampLength - 1 - kSuffix.size());
   if (!is_base64url(event.id)) return std::nullopt;
@@ -205,14 +201,6 @@ std::optional<StoredEvent> Spool::retime(const StoredEvent& event,
   log::info("the clock was set: spooled event " + event.id + " made at " + event.timestamp +
             " now carries " + moved.timestamp);
   return moved;
-}
-
-std::string FileLock::read_content(const std::filesystem::path& path) {
-  try {
-    return read_spool_file(path).value_or("");
-  } catch (const std::system_error&) {
-    return "";
-  }
 }
 
 }  // namespace pulse

@@ -11,14 +11,6 @@
 
 namespace pulse {
 
-// An event as it travels: its id, its own time and the payload exactly as
-// it is sent.
-struct StoredEvent {
-  std::string id;
-  std::string timestamp;
-  std::string payload;
-};
-
 class Spool {
  public:
   Spool(std::filesystem::path dir, std::size_t max_events);
@@ -70,28 +62,4 @@ std::string spool_file_name(const StoredEvent& event);
 // Parses a spool file's name and content back into an event; nullopt when
 // either is malformed.
 std::optional<StoredEvent> parse_spool_file(const std::string& name, const std::string& content);
-
-// An exclusive flock(2) on a file, released when this goes away.
-class FileLock {
- public:
-  // Blocks until the lock is held when `wait`, else returns an unlocked
-  // object when another process holds it. Creates the file (and directory),
-  // never through a symlink; a directory others may have prepared is
-  // Failure(configuration) (state_directory.h).
-  FileLock(const std::filesystem::path& path, bool wait);
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-  ~FileLock();
-
-  bool held() const { return fd_ >= 0 && held_; }
-  // Replaces the file's content (the daemon writes its pid).
-  void write_content(const std::string& content) const;
-  // The content the holder wrote.
-  static std::string read_content(const std::filesystem::path& path);
-
- private:
-  int fd_ = -1;
-  bool held_ = false;
-};
-
 }  // namespace pulse

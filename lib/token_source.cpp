@@ -7,8 +7,8 @@
 
 #include "failure.h"
 #include "files.h"
-#include "identity.h"
 #include "log.h"
+#include "secret.h"
 
 namespace pulse {
 namespace {
@@ -79,11 +79,6 @@ Token token_from_file(const std::filesystem::path& file) {
 }
 
 }  // namespace
-
-Token::~Token() {
-  text_.resize(text_.capacity());
-  wipe_memory(text_.data(), text_.size());
-}
 
 Token read_token(const TokenSources& sources) {
   if (sources.file) return token_from_file(*sources.file);

@@ -6,7 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
+
+#include "secret.h"
 
 namespace pulse {
 
@@ -14,17 +15,14 @@ namespace pulse {
 // can be returned; never copied.
 class Token {
  public:
-  explicit Token(std::string_view text) : text_(text) {}
-  Token(Token&& other) noexcept : text_(std::move(other.text_)) {}
-  Token(const Token&) = delete;
-  Token& operator=(const Token&) = delete;
-  Token& operator=(Token&&) = delete;
-  ~Token();
+  // Copied straight into the wiped buffer: a temporary string would leave
+  // a short token's bytes behind.
+  explicit Token(std::string_view text) { text_->assign(text); }
 
-  std::string_view view() const { return text_; }
+  std::string_view view() const { return *text_; }
 
  private:
-  std::string text_;
+  Wiped<std::string> text_;
 };
 
 // What the command line and environment offer. Views, not copies, so reading

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "spool.h"
+#include "file_lock.h"
 #include "temp_dir.h"
 
 using pulse::LockProbe;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "identity.h"
+#include "secret.h"
 
 namespace pulse::test_vector {
 

@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "event.h"
 #include "presence_channel.h"
 #include "signature_vector.h"
-#include "spool.h"
 
 namespace tv = pulse::test_vector;
 using Headers = std::vector<std::pair<std::string, std::string>>;

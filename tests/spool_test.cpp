@@ -210,20 +210,3 @@ TEST_CASE("spool: an unwritable spool throws system_error", "[spool]") {
   pulse::Spool spool(dir / "spool", 1000);
   CHECK_THROWS_AS(spool.add(event_at("2026-11-28T10:52:29.123Z", "abc")), std::system_error);
 }
-
-TEST_CASE("spool: the spool lock is exclusive", "[spool]") {
-  TempDir dir{"pulse-spool-test"};
-  const fs::path path = dir / "state" / "spool.lock";
-  {
-    pulse::FileLock first(path, true);
-    CHECK(first.held());
-    // flock(2) locks belong to the open file, so a second open conflicts
-    // even in the same process, as another `send` would.
-    pulse::FileLock second(path, false);
-    CHECK_FALSE(second.held());
-    first.write_content("1234\n");
-    CHECK(pulse::FileLock::read_content(path) == "1234\n");
-  }
-  pulse::FileLock again(path, false);
-  CHECK(again.held());
-}

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
+#include "file_lock.h"
 #include "files.h"
-#include "spool.h"
 #include "temp_dir.h"
 
 namespace {

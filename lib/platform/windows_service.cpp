@@ -11,7 +11,6 @@
 
 #include "default_paths.h"
 #include "files.h"
-#include "log.h"
 #include "platform/windows_control_inbox.h"
 #include "platform/windows_error.h"
 #include "signal_inbox.h"
@@ -116,12 +115,8 @@ void WINAPI service_main(DWORD, wchar_t**) {
   log_to_file();
   try {
     s.exit_code = (*s.daemon)();
-  } catch (const Failure& failure) {
-    log::error(failure.what());
-    s.exit_code = failure.code();
   } catch (const std::exception& error) {
-    log::error(std::string("internal error: ") + error.what());
-    s.exit_code = ExitCode::internal;
+    s.exit_code = exit_code_for(error);
   }
   report_stopped(s.exit_code);
 }

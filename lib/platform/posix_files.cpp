@@ -183,6 +183,8 @@ bool can_create_files_in(const std::filesystem::path& dir) {
   return ::access(dir.c_str(), W_OK | X_OK) == 0;
 }
 
+char time_separator_in_file_names() { return ':'; }
+
 std::string describe_file_error(const std::filesystem::path& path, const std::error_code& error) {
   return "'" + path.string() + "': " + error.message();
 }

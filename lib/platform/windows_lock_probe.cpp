@@ -1,7 +1,7 @@
 #include <system_error>
 
 #include "lock_probe.h"
-#include "spool.h"
+#include "file_lock.h"
 
 namespace pulse {
 

@@ -1,3 +1,5 @@
+#include "file_lock.h"
+
 #include <fcntl.h>
 #include <io.h>
 #include <share.h>
@@ -9,7 +11,6 @@
 
 #include "files.h"
 #include "platform/windows_error.h"
-#include "spool.h"
 
 namespace pulse {
 namespace {
