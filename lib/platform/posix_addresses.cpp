@@ -1,8 +1,9 @@
+#include "platform/local_addresses.h"
+
+#include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
-#include <net/if_dl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <cerrno>
 #include <map>
@@ -10,7 +11,7 @@
 #include <string>
 #include <system_error>
 
-#include "platform/local_addresses.h"
+#include "platform/link_layer_address.h"
 
 namespace pulse {
 namespace {
@@ -54,18 +55,16 @@ std::vector<InterfaceAddress> list_interface_addresses() {
 
 std::vector<InterfaceLink> list_interface_links() {
   InterfaceList list = interfaces();
-  // The BSDs give each interface's MAC as an AF_LINK entry (Linux: AF_PACKET)
-  // apart from its address entries; the interface name joins them.
+  // getifaddrs gives each interface's link-layer entry (its MAC) apart from
+  // its address entries; the interface name joins them.
   std::map<std::string, InterfaceLink> links;
   for (const ifaddrs* entry = list.get(); entry != nullptr; entry = entry->ifa_next) {
     const sockaddr* address = entry->ifa_addr;
     if (address == nullptr) continue;
     InterfaceLink& link = links[entry->ifa_name];
     link.flags = entry->ifa_flags;
-    if (address->sa_family == AF_LINK) {
-      const auto* link_address = reinterpret_cast<const sockaddr_dl*>(address);
-      const auto* mac = reinterpret_cast<const std::uint8_t*>(LLADDR(link_address));
-      link.mac.assign(mac, mac + link_address->sdl_alen);
+    if (std::optional<std::vector<std::uint8_t>> mac = link_layer_address(*address)) {
+      link.mac = std::move(*mac);
     } else if (address->sa_family == AF_INET || address->sa_family == AF_INET6) {
       link.has_address = true;
     }
