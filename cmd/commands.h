@@ -23,7 +23,8 @@ Subcommand register_send(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_run(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_enroll(CLI::App& app, const GlobalOptions& globals);
 Subcommand register_status(CLI::App& app, const GlobalOptions& globals);
-// Windows only (cmd/windows_service.cpp): main lists it there.
+// Windows and macOS only (cmd/windows_service.cpp, cmd/macos_service.cpp):
+// main lists it there.
 Subcommand register_service(CLI::App& app, const GlobalOptions& globals);
 
 }  // namespace pulse::cmd

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       pulse::cmd::register_run(app, globals),
       pulse::cmd::register_enroll(app, globals),
       pulse::cmd::register_status(app, globals),
-#ifdef _WIN32
+#if defined(_WIN32) || defined(__APPLE__)
       pulse::cmd::register_service(app, globals),
 #endif
   };

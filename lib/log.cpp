@@ -22,7 +22,8 @@ bool stderr_is_journal() {
   if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
   struct stat status {};
   if (::fstat(STDERR_FILENO, &status) != 0) return false;
-  return status.st_dev == device && status.st_ino == inode;
+  // dev_t is signed on macOS.
+  return static_cast<unsigned long long>(status.st_dev) == device && status.st_ino == inode;
 }
 
 std::string_view label(Level level) {

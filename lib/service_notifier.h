@@ -24,8 +24,9 @@ class ServiceNotifier {
   std::optional<Duration> watchdog_interval() const { return watchdog_interval_; }
 
  private:
-  int fd_ = -1;
-  std::string address_;
+  // Not used on macOS, where launchd has no such protocol.
+  [[maybe_unused]] int fd_ = -1;
+  [[maybe_unused]] std::string address_;
   std::optional<Duration> watchdog_interval_;
 };
 

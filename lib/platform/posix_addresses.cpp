@@ -2,16 +2,16 @@
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
-#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <memory>
 #include <string>
 #include <system_error>
+
+#include "platform/link_layer_address.h"
 
 namespace pulse {
 namespace {
@@ -55,7 +55,7 @@ std::vector<InterfaceAddress> list_interface_addresses() {
 
 std::vector<InterfaceLink> list_interface_links() {
   InterfaceList list = interfaces();
-  // getifaddrs gives each interface's AF_PACKET entry (its MAC) apart from
+  // getifaddrs gives each interface's link-layer entry (its MAC) apart from
   // its address entries; the interface name joins them.
   std::map<std::string, InterfaceLink> links;
   for (const ifaddrs* entry = list.get(); entry != nullptr; entry = entry->ifa_next) {
@@ -63,10 +63,8 @@ std::vector<InterfaceLink> list_interface_links() {
     if (address == nullptr) continue;
     InterfaceLink& link = links[entry->ifa_name];
     link.flags = entry->ifa_flags;
-    if (address->sa_family == AF_PACKET) {
-      const auto* packet = reinterpret_cast<const sockaddr_ll*>(address);
-      const std::size_t length = std::min<std::size_t>(packet->sll_halen, sizeof packet->sll_addr);
-      link.mac.assign(packet->sll_addr, packet->sll_addr + length);
+    if (std::optional<std::vector<std::uint8_t>> mac = link_layer_address(*address)) {
+      link.mac = std::move(*mac);
     } else if (address->sa_family == AF_INET || address->sa_family == AF_INET6) {
       link.has_address = true;
     }
