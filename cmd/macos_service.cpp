@@ -34,28 +34,23 @@ std::filesystem::path this_program() {
   return std::filesystem::weakly_canonical(path);
 }
 
-// `run` with the global options given to `service install`, as absolute
-// paths: launchd starts a job in /.
-std::vector<std::string> job_arguments(const GlobalOptions& globals) {
+// `run` with the global options given to `service install`, paths made
+// absolute: launchd starts a job in /.
+std::vector<std::string> job_arguments(const CLI::App& app) {
   std::vector<std::string> arguments{this_program().string(), "run"};
-  auto add = [&arguments](const char* flag, const std::string& value) {
-    arguments.insert(arguments.end(), {flag, value});
-  };
-  const SettingFlags& flags = globals.flags;
-  if (flags.config_file) add("--config", std::filesystem::absolute(*flags.config_file).string());
-  if (flags.key_file) add("--key", std::filesystem::absolute(*flags.key_file).string());
-  if (flags.state_dir) add("--state-dir", std::filesystem::absolute(*flags.state_dir).string());
-  if (flags.ca_file) add("--ca-file", std::filesystem::absolute(*flags.ca_file).string());
-  if (flags.server_url) add("--server", *flags.server_url);
-  if (flags.pinned_pubkey) add("--pin", *flags.pinned_pubkey);
-  if (globals.timeout) add("--timeout", *globals.timeout);
-  if (globals.verbose > 0) arguments.push_back("--verbose");
+  for (const GivenOption& option : given_global_options(app)) {
+    arguments.push_back(option.flag);
+    if (!option.value) continue;
+    arguments.push_back(option.names_path ? std::filesystem::absolute(*option.value).string()
+                                          : *option.value);
+  }
   return arguments;
 }
 
-ExitCode run_install(const ServiceOptions& options, const GlobalOptions& globals) {
+ExitCode run_install(const ServiceOptions& options, const CLI::App& app,
+                     const GlobalOptions& globals) {
   resolve_settings(globals);  // the same checks `run` makes, before installing it
-  macos::install_launch_daemon(job_arguments(globals));
+  macos::install_launch_daemon(job_arguments(app));
   if (options.now) {
     macos::run_launchctl({"bootstrap", "system", kPlistPath});
     std::printf("installed and started the launch daemon %s\n", kPlistPath.c_str());
@@ -100,8 +95,8 @@ Subcommand register_service(CLI::App& app, const GlobalOptions& globals) {
   install->add_flag("--now", options->now, "Also start it: launchctl bootstrap");
   CLI::App* uninstall = sub->add_subcommand("uninstall", "Remove " + kPlistPath);
   uninstall->add_flag("--now", options->now, "Stop it first (OFFLINE): launchctl bootout");
-  return {sub, [options, install, uninstall, &globals] {
-            if (install->parsed()) return run_install(*options, globals);
+  return {sub, [options, install, uninstall, &app, &globals] {
+            if (install->parsed()) return run_install(*options, app, globals);
             if (uninstall->parsed()) return run_uninstall(*options, globals);
             return ExitCode::usage;
           }};
