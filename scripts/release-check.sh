@@ -17,9 +17,9 @@
 #     enabled; then --uninstall leaves only the config and state directories.
 #  5. The zip holds pharos-pulse.exe, README-Windows.md and the licences.
 #  6. The macOS tarball: its files, the binary's two architectures, minimum
-#     macOS and libraries (scripts/check-macos.sh), the plist; install.sh
-#     into a scratch root (DESTDIR): files, modes, /etc/pharos and
-#     /var/db/pharos-pulse; then --uninstall leaves only those directories.
+#     macOS and libraries (scripts/check-macos.sh); install.sh into a
+#     scratch root (DESTDIR): files, modes, /etc/pharos and
+#     /var/db/pharos-pulse; then uninstall.sh leaves only those directories.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -120,30 +120,29 @@ for file in pharos-pulse.exe README-Windows.md LICENSE THIRD-PARTY-LICENSES; do
   grep -qx "pharos-pulse-$VERSION-windows-x86_64/$file" <<<"$listing" || fail "the zip has no $file"
 done
 
-log "the macOS tarball: files, binary, install.sh and --uninstall in a scratch root"
+log "the macOS tarball: files, binary, install.sh and uninstall.sh in a scratch root"
 tar -C "$work" -xzf "$MACOS_TARBALL"
 tree=$work/pharos-pulse-$VERSION-macos-universal
-for file in bin/pharos-pulse install.sh net.pharos.pulse.plist pharos-pulse.newsyslog.conf LICENSE \
-    THIRD-PARTY-LICENSES share/man/man1/pharos-pulse.1.gz share/bash-completion/completions/pharos-pulse \
-    share/zsh/site-functions/_pharos-pulse share/fish/vendor_completions.d/pharos-pulse.fish; do
+for file in pharos-pulse install.sh uninstall.sh LICENSE THIRD-PARTY-LICENSES man/pharos-pulse.1 \
+    man/pharos-pulse.toml.5 completions/pharos-pulse.bash completions/_pharos-pulse \
+    completions/pharos-pulse.fish launchd/net.pharos.pulse.plist launchd/pharos-pulse.newsyslog.conf; do
   [[ -f $tree/$file ]] || fail "the macOS tarball has no $file"
 done
-bash "$REPO/scripts/check-macos.sh" "$tree/bin" || fail "the macOS tarball's binary"
-python3 -c 'import plistlib, sys; p = plistlib.load(open(sys.argv[1], "rb")); sys.exit(p["ProgramArguments"] != ["/usr/local/bin/pharos-pulse", "run"])' \
-  "$tree/net.pharos.pulse.plist" || fail "the plist does not run /usr/local/bin/pharos-pulse run"
+bash "$REPO/scripts/check-macos.sh" "$tree" || fail "the macOS tarball's binary"
 root=$work/root-macos
-DESTDIR=$root "$tree/install.sh" >/dev/null || fail "macOS install.sh failed"
-[[ $(stat -c %a "$root/usr/local/bin/pharos-pulse" 2>/dev/null) == 755 ]] || fail "macOS: bin/pharos-pulse is not 0755"
-for file in usr/local/share/man/man1/pharos-pulse.1.gz usr/local/share/zsh/site-functions/_pharos-pulse \
+DESTDIR=$root sh "$tree/install.sh" >/dev/null || fail "macOS install.sh failed"
+[[ $(stat -c %a "$root/usr/local/bin/pharos-pulse" 2>/dev/null) == 755 ]] ||
+  fail "macOS: /usr/local/bin/pharos-pulse missing or not 0755"
+cmp -s "$tree/pharos-pulse" "$root/usr/local/bin/pharos-pulse" || fail "macOS: the installed binary differs"
+for file in usr/local/share/man/man1/pharos-pulse.1 usr/local/share/zsh/site-functions/_pharos-pulse \
     Library/LaunchDaemons/net.pharos.pulse.plist etc/newsyslog.d/pharos-pulse.conf; do
   [[ $(stat -c %a "$root/$file" 2>/dev/null) == 644 ]] || fail "macOS: /$file missing or not 0644"
 done
-[[ $(stat -c %a "$root/etc/pharos") == 750 ]] || fail "macOS install.sh: /etc/pharos is not 0750"
-[[ $(stat -c %a "$root/var/db/pharos-pulse") == 700 ]] || fail "macOS install.sh: the state dir is not 0700"
-DESTDIR=$root "$tree/install.sh" --uninstall >/dev/null || fail "macOS install.sh --uninstall"
+[[ -d $root/etc/pharos && -d $root/var/db/pharos-pulse ]] || fail "macOS install.sh: no /etc/pharos or state dir"
+DESTDIR=$root sh "$tree/uninstall.sh" >/dev/null || fail "macOS uninstall.sh failed"
 left=$(cd "$root" && find . -type f | sort | tr '\n' ' ')
-[[ -z $left ]] || fail "macOS --uninstall left: $left"
-[[ -d $root/etc/pharos && -d $root/var/db/pharos-pulse ]] || fail "macOS --uninstall removed config or state"
+[[ -z $left ]] || fail "macOS uninstall.sh left: $left"
+[[ -d $root/etc/pharos && -d $root/var/db/pharos-pulse ]] || fail "macOS uninstall.sh removed config or state"
 
 ((failures == 0)) || die "$failures check(s) failed"
 log "all release artifacts check out"

@@ -21,6 +21,7 @@
 #   pharos-pulse-VERSION-linux-x86_64.tar.gz   any Linux: ./install.sh [--prefix DIR]
 #   pharos-pulse-VERSION-windows-x86_64.zip    pharos-pulse.exe and README-Windows.md
 #   pharos-pulse-VERSION-macos-universal.tar.gz  macOS 11+: sudo ./install.sh
+#                                          (packaging/macos/)
 #   SHA256SUMS                             over all of them
 # Each artifact carries THIRD-PARTY-LICENSES, the licences of what the
 # binary links in. scripts/release-check.sh checks them.
@@ -136,20 +137,20 @@ find "$tree" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$work" && zip -q -X -r "$DIST/$name.zip" "$name")
 
 # --- macOS tarball ------------------------------------------------------------------
-# The universal binary, with the static build's man pages and completions
-# where macOS's own zsh, Homebrew's bash-completion and fish look under
-# /usr/local.
+# Laid out as packaging/macos/install.sh expects it.
 name=pharos-pulse-$VERSION-macos-universal
 log "$name.tar.gz"
 tree=$work/$name
-mkdir -p "$tree/bin" "$tree/share/zsh/site-functions" "$tree/share/doc/pharos-pulse"
-llvm-strip-14 -o "$tree/bin/pharos-pulse" "$MACOS/pharos-pulse"
-cp -a "$stage/usr/share/man" "$stage/usr/share/bash-completion" "$stage/usr/share/fish" "$tree/share/"
-cp "$stage/usr/share/zsh/vendor-completions/_pharos-pulse" "$tree/share/zsh/site-functions/"
-cp "$REPO/examples/pulse.toml" "$MACOS/THIRD-PARTY-LICENSES" "$tree/share/doc/pharos-pulse/"
-cp "$REPO/examples/launchd/net.pharos.pulse.plist" "$REPO/packaging/macos/pharos-pulse.newsyslog.conf" \
-  "$REPO/packaging/macos/install.sh" "$tree/"
+mkdir -p "$tree/man" "$tree/completions" "$tree/launchd"
+llvm-strip-14 -o "$tree/pharos-pulse" "$MACOS/pharos-pulse"
+cp "$REPO/man/pharos-pulse.1" "$REPO/man/pharos-pulse.toml.5" "$tree/man/"
+cp "$REPO/completions/pharos-pulse.bash" "$REPO/completions/_pharos-pulse" \
+  "$REPO/completions/pharos-pulse.fish" "$tree/completions/"
+cp "$REPO/examples/launchd/net.pharos.pulse.plist" "$REPO/examples/launchd/pharos-pulse.newsyslog.conf" \
+  "$tree/launchd/"
+cp "$REPO/packaging/macos/install.sh" "$REPO/packaging/macos/uninstall.sh" "$tree/"
 cp "$REPO/README.md" "$REPO/CHANGELOG.md" "$REPO/LICENSE" "$MACOS/THIRD-PARTY-LICENSES" "$tree/"
+chmod 0755 "$tree/pharos-pulse" "$tree/install.sh" "$tree/uninstall.sh"
 tar -C "$work" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   -cf - "$name" | gzip -9 -n >"$DIST/$name.tar.gz"
 
