@@ -245,7 +245,7 @@ llvm-strip-14 -o "$BUILD_DIR/pharos-pulse-stripped" "$BIN"
 stripped=$(stat -c %s "$BUILD_DIR/pharos-pulse-stripped")
 TIMES[total]=$((SECONDS - T0))
 {
-  echo "binary: $BIN ($("$LIPO" -archs "$BIN"), macOS $MACOS_MIN or later)"
+  echo "binary: $BIN ($(xargs <<<"$("$LIPO" -archs "$BIN")"), macOS $MACOS_MIN or later)"
   echo "size: $size bytes ($((size / 1024)) KiB), $stripped bytes ($((stripped / 1024)) KiB) stripped"
   echo "libsodium: Debian $SODIUM_DEB_VERSION; wolfssl: Debian $WOLFSSL_DEB_VERSION; curl: Debian $CURL_DEB_VERSION"
   for arch in "${ARCHS[@]}"; do echo "prefix $arch: ${PREFIX[$arch]}"; done
