@@ -190,6 +190,7 @@ prepare_curl() {
   local blog=$1
   # Reverted last applied first, as debian/rules does with `quilt pop`.
   debian_source_revert_patches . "$blog" 99_nss 90_gnutls
+  # shellcheck disable=SC2016  # configure's own line, not expanded here
   local frameworks='LDFLAGS="$LDFLAGS -framework CoreFoundation -framework SystemConfiguration"'
   local copyproxies='#    define CURL_OSX_CALL_COPYPROXIES 1'
   grep -qF "$frameworks" m4/curl-sysconfig.m4 || die "m4/curl-sysconfig.m4 no longer adds the frameworks as expected"
