@@ -2,9 +2,8 @@
 #
 # Defines the INTERFACE target pulse_deps: the static libcurl (Schannel) and
 # libsodium cross-built into PULSE_WINDOWS_PREFIX, and the Windows system
-# libraries they and pharos-pulse call. The header-only libraries (CLI11,
-# nlohmann/json, toml++) come from the build machine's /usr/include, each
-# through a directory of its own, so no Linux header can shadow MinGW's.
+# libraries they and pharos-pulse call; the header-only libraries come from
+# cmake/HeaderOnlyDeps.cmake.
 
 set(PULSE_WINDOWS_PREFIX "" CACHE PATH
   "Prefix of the static libcurl and libsodium built by scripts/build-windows.sh")
@@ -14,21 +13,7 @@ if(NOT EXISTS "${PULSE_WINDOWS_PREFIX}/lib/libcurl.a" OR NOT EXISTS "${PULSE_WIN
     "~/.cache/pharos-pulse/windows/prefix-RECIPE_ID and passes it here.")
 endif()
 
-set(_pulse_headers "${CMAKE_BINARY_DIR}/header-only")
-foreach(_header_dir IN ITEMS CLI nlohmann toml++)
-  if(NOT EXISTS "/usr/include/${_header_dir}")
-    message(FATAL_ERROR "/usr/include/${_header_dir} is missing: run scripts/install-deps.sh")
-  endif()
-  file(MAKE_DIRECTORY "${_pulse_headers}/${_header_dir}")
-  file(CREATE_LINK "/usr/include/${_header_dir}" "${_pulse_headers}/${_header_dir}/${_header_dir}"
-    SYMBOLIC)
-endforeach()
-add_library(CLI11::CLI11 INTERFACE IMPORTED)
-set_target_properties(CLI11::CLI11 PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_pulse_headers}/CLI")
-add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
-set_target_properties(nlohmann_json::nlohmann_json PROPERTIES
-  INTERFACE_INCLUDE_DIRECTORIES "${_pulse_headers}/nlohmann")
-set(TOMLPLUSPLUS_INCLUDE_DIR "${_pulse_headers}/toml++")
+include(cmake/HeaderOnlyDeps.cmake)
 
 add_library(pulse_deps INTERFACE)
 target_include_directories(pulse_deps INTERFACE "${PULSE_WINDOWS_PREFIX}/include")

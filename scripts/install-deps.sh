@@ -58,6 +58,11 @@ if ((all)); then
     # for the .rpm, zip for the Windows archive.
     lintian rpm zip
   )
+  # macOS cross build (scripts/build-macos.sh, scripts/check-macos.sh): llvm
+  # (above) for llvm-ar, llvm-lipo and llvm-objdump, and npm to install Zig.
+  # A Node.js from outside Debian (NodeSource) bundles npm and conflicts
+  # with Debian's npm package.
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()

@@ -16,6 +16,10 @@
 #     the state directory, units naming the installed binary, nothing
 #     enabled; then --uninstall leaves only the config and state directories.
 #  5. The zip holds pharos-pulse.exe, README-Windows.md and the licences.
+#  6. The macOS tarball: its files, the binary's two architectures, minimum
+#     macOS and libraries (scripts/check-macos.sh); install.sh into a
+#     scratch root (DESTDIR): files, modes, /etc/pharos and
+#     /var/db/pharos-pulse; then uninstall.sh leaves only those directories.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,12 +44,13 @@ DEB=$DIST/pharos-pulse_${VERSION}-1_amd64.deb
 RPM=$DIST/pharos-pulse-$VERSION-1.x86_64.rpm
 TARBALL=$DIST/pharos-pulse-$VERSION-linux-x86_64.tar.gz
 ZIP=$DIST/pharos-pulse-$VERSION-windows-x86_64.zip
+MACOS_TARBALL=$DIST/pharos-pulse-$VERSION-macos-universal.tar.gz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 log "sha256sum -c SHA256SUMS"
 (cd "$DIST" && sha256sum --quiet -c SHA256SUMS) || fail "checksums do not match"
-for artifact in "$DEB" "$RPM" "$TARBALL" "$ZIP"; do
+for artifact in "$DEB" "$RPM" "$TARBALL" "$ZIP" "$MACOS_TARBALL"; do
   grep -q " $(basename "$artifact")\$" "$DIST/SHA256SUMS" || fail "SHA256SUMS misses $(basename "$artifact")"
 done
 
@@ -114,6 +119,30 @@ listing=$(unzip -Z1 "$ZIP")
 for file in pharos-pulse.exe README-Windows.md LICENSE THIRD-PARTY-LICENSES; do
   grep -qx "pharos-pulse-$VERSION-windows-x86_64/$file" <<<"$listing" || fail "the zip has no $file"
 done
+
+log "the macOS tarball: files, binary, install.sh and uninstall.sh in a scratch root"
+tar -C "$work" -xzf "$MACOS_TARBALL"
+tree=$work/pharos-pulse-$VERSION-macos-universal
+for file in pharos-pulse install.sh uninstall.sh LICENSE THIRD-PARTY-LICENSES man/pharos-pulse.1 \
+    man/pharos-pulse.toml.5 completions/pharos-pulse.bash completions/_pharos-pulse \
+    completions/pharos-pulse.fish launchd/net.pharos.pulse.plist launchd/pharos-pulse.newsyslog.conf; do
+  [[ -f $tree/$file ]] || fail "the macOS tarball has no $file"
+done
+bash "$REPO/scripts/check-macos.sh" "$tree" || fail "the macOS tarball's binary"
+root=$work/root-macos
+DESTDIR=$root sh "$tree/install.sh" >/dev/null || fail "macOS install.sh failed"
+[[ $(stat -c %a "$root/usr/local/bin/pharos-pulse" 2>/dev/null) == 755 ]] ||
+  fail "macOS: /usr/local/bin/pharos-pulse missing or not 0755"
+cmp -s "$tree/pharos-pulse" "$root/usr/local/bin/pharos-pulse" || fail "macOS: the installed binary differs"
+for file in usr/local/share/man/man1/pharos-pulse.1 usr/local/share/zsh/site-functions/_pharos-pulse \
+    Library/LaunchDaemons/net.pharos.pulse.plist etc/newsyslog.d/pharos-pulse.conf; do
+  [[ $(stat -c %a "$root/$file" 2>/dev/null) == 644 ]] || fail "macOS: /$file missing or not 0644"
+done
+[[ -d $root/etc/pharos && -d $root/var/db/pharos-pulse ]] || fail "macOS install.sh: no /etc/pharos or state dir"
+DESTDIR=$root sh "$tree/uninstall.sh" >/dev/null || fail "macOS uninstall.sh failed"
+left=$(cd "$root" && find . -type f | sort | tr '\n' ' ')
+[[ -z $left ]] || fail "macOS uninstall.sh left: $left"
+[[ -d $root/etc/pharos && -d $root/var/db/pharos-pulse ]] || fail "macOS uninstall.sh removed config or state"
 
 ((failures == 0)) || die "$failures check(s) failed"
 log "all release artifacts check out"

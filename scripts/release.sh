@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make the release artifacts of one version in dist/.
 #
-#   scripts/release.sh VERSION [--static-build DIR] [--windows-build DIR] [--dist DIR]
+#   scripts/release.sh VERSION [--static-build DIR] [--windows-build DIR]
+#                      [--macos-build DIR] [--dist DIR]
 #
 #   VERSION          must be project(VERSION) in CMakeLists.txt, the one
 #                    place the version lives, and have a section in
@@ -10,6 +11,8 @@
 #                    when it holds no build.
 #   --windows-build  default build-windows: made by scripts/build-windows.sh
 #                    when it holds no pharos-pulse.exe.
+#   --macos-build    default build-macos: made by scripts/build-macos.sh
+#                    when it holds no pharos-pulse.
 #   --dist           default dist.
 #
 # Makes, from one `cmake --install` of the static build:
@@ -17,6 +20,8 @@
 #   pharos-pulse-VERSION-1.x86_64.rpm      rpmbuild, packaging/rpm/pharos-pulse.spec
 #   pharos-pulse-VERSION-linux-x86_64.tar.gz   any Linux: ./install.sh [--prefix DIR]
 #   pharos-pulse-VERSION-windows-x86_64.zip    pharos-pulse.exe and README-Windows.md
+#   pharos-pulse-VERSION-macos-universal.tar.gz  macOS 11+: sudo ./install.sh
+#                                          (packaging/macos/)
 #   SHA256SUMS                             over all of them
 # Each artifact carries THIRD-PARTY-LICENSES, the licences of what the
 # binary links in. scripts/release-check.sh checks them.
@@ -31,15 +36,17 @@ die() { printf 'release: error: %s\n' "$*" >&2; exit 1; }
 VERSION=
 STATIC=$REPO/build-static
 WINDOWS=$REPO/build-windows
+MACOS=$REPO/build-macos
 DIST=$REPO/dist
 while (($# > 0)); do
   case $1 in
     -h|--help) usage; exit 0 ;;
-    --static-build|--windows-build|--dist)
+    --static-build|--windows-build|--macos-build|--dist)
       (($# > 1)) || die "$1 needs a directory"
       case $1 in
         --static-build) STATIC=$2 ;;
         --windows-build) WINDOWS=$2 ;;
+        --macos-build) MACOS=$2 ;;
         --dist) DIST=$2 ;;
       esac
       shift ;;
@@ -55,7 +62,7 @@ project_version=$(sed -n 's/^project(pharos-pulse VERSION \([^ ]*\).*/\1/p' "$RE
   die "CMakeLists.txt says version $project_version, not $VERSION: change project(VERSION) first"
 grep -q "^## \[$VERSION\] - [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$" "$REPO/CHANGELOG.md" ||
   die "CHANGELOG.md has no '## [$VERSION] - YYYY-MM-DD' section"
-for tool in cpack rpmbuild zip sha256sum; do
+for tool in cpack rpmbuild zip sha256sum llvm-strip-14; do
   command -v "$tool" >/dev/null || die "missing $tool: run scripts/install-deps.sh --all"
 done
 
@@ -73,6 +80,9 @@ readelf -l "$STATIC/pharos-pulse" | grep -q 'Requesting program interpreter' &&
 cmake -S "$REPO" -B "$STATIC" -DPULSE_THIRD_PARTY_LICENSES="$STATIC/THIRD-PARTY-LICENSES" >/dev/null
 cmake --build "$STATIC" --target pharos-pulse pulse_man_pages pulse_changelogs >/dev/null
 [[ -f $WINDOWS/pharos-pulse.exe ]] || bash "$REPO/scripts/build-windows.sh" "$WINDOWS"
+[[ -f $MACOS/pharos-pulse ]] || bash "$REPO/scripts/build-macos.sh" "$MACOS"
+bash "$REPO/scripts/check-macos.sh" "$MACOS"
+[[ -s $MACOS/THIRD-PARTY-LICENSES ]] || die "no $MACOS/THIRD-PARTY-LICENSES: run scripts/build-macos.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -125,6 +135,24 @@ cp "$REPO/LICENSE" "$REPO/CHANGELOG.md" "$tree/"
 cp "$WINDOWS/THIRD-PARTY-LICENSES" "$tree/"
 find "$tree" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
 (cd "$work" && zip -q -X -r "$DIST/$name.zip" "$name")
+
+# --- macOS tarball ------------------------------------------------------------------
+# Laid out as packaging/macos/install.sh expects it.
+name=pharos-pulse-$VERSION-macos-universal
+log "$name.tar.gz"
+tree=$work/$name
+mkdir -p "$tree/man" "$tree/completions" "$tree/launchd"
+llvm-strip-14 -o "$tree/pharos-pulse" "$MACOS/pharos-pulse"
+cp "$REPO/man/pharos-pulse.1" "$REPO/man/pharos-pulse.toml.5" "$tree/man/"
+cp "$REPO/completions/pharos-pulse.bash" "$REPO/completions/_pharos-pulse" \
+  "$REPO/completions/pharos-pulse.fish" "$tree/completions/"
+cp "$REPO/examples/launchd/net.pharos.pulse.plist" "$REPO/examples/launchd/pharos-pulse.newsyslog.conf" \
+  "$tree/launchd/"
+cp "$REPO/packaging/macos/install.sh" "$REPO/packaging/macos/uninstall.sh" "$tree/"
+cp "$REPO/README.md" "$REPO/CHANGELOG.md" "$REPO/LICENSE" "$MACOS/THIRD-PARTY-LICENSES" "$tree/"
+chmod 0755 "$tree/pharos-pulse" "$tree/install.sh" "$tree/uninstall.sh"
+tar -C "$work" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
+  -cf - "$name" | gzip -9 -n >"$DIST/$name.tar.gz"
 
 # --- checksums ----------------------------------------------------------------------
 (cd "$DIST" && sha256sum -- *.deb *.rpm *.tar.gz *.zip >SHA256SUMS)
