@@ -33,8 +33,12 @@ ExitCode run_send(const SendOptions& options, const GlobalOptions& globals) {
                                   : Inventory{};
   const StoredEvent event = agent.presence_event(kind, inventory, Clock::now());
 
+  // An event the channel cannot carry (a line break in a Ph value, from the
+  // config) is the config's to fix: exit 78 before anything is sent or
+  // spooled, as the daemon's reload refuses it.
+  const std::string request = agent.channel().dry_run(event);
   if (options.dry_run) {
-    std::fputs(agent.channel().dry_run(event).c_str(), stdout);
+    std::fputs(request.c_str(), stdout);
     return ExitCode::ok;
   }
 

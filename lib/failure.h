@@ -38,6 +38,14 @@ class BadAnswer : public Failure {
   explicit BadAnswer(const std::string& message) : Failure(ExitCode::protocol, message) {}
 };
 
+// An event that cannot be sent as it is: its payload lacks a field the
+// channel needs (a spool file damaged after it was written). Retrying cannot
+// mend it.
+class DamagedEvent : public Failure {
+ public:
+  explicit DamagedEvent(const std::string& message) : Failure(ExitCode::protocol, message) {}
+};
+
 // Logs the error that ended a command and returns the exit code it means: a
 // Failure's own, internal (1) for any other, whose message is then no more
 // than a clue for a bug report.

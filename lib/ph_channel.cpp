@@ -114,7 +114,7 @@ Outcome PhPresenceChannel::deliver(const StoredEvent& event) {
     commands.id = ph_id_command(commands.hostname);
     commands.add = ph_add_command(event);
     commands.login = ph_login_command(commands.hostname);
-  } catch (const std::invalid_argument& error) {
+  } catch (const DamagedEvent& error) {
     // Only a damaged spool file gets here; retrying cannot mend it.
     return failed(OutcomeKind::protocol, std::string("cannot send over ph://: ") + error.what());
   } catch (const Failure& failure) {

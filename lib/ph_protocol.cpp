@@ -31,7 +31,7 @@ std::string string_at(const nlohmann::json& object, const char* key) {
 nlohmann::json parsed_payload(const StoredEvent& event) {
   auto json = nlohmann::json::parse(event.payload, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {
-    throw std::invalid_argument("event " + event.id + " has no JSON payload");
+    throw DamagedEvent("event " + event.id + " has no JSON payload");
   }
   return json;
 }
@@ -136,7 +136,7 @@ std::string ph_event_hostname(const StoredEvent& event) {
   try {
     return string_at(parsed_payload(event).at("identity"), "hostname");
   } catch (const nlohmann::json::exception& error) {
-    throw std::invalid_argument("event " + event.id + " has no host name: " + error.what());
+    throw DamagedEvent("event " + event.id + " has no host name: " + error.what());
   }
 }
 
@@ -156,7 +156,7 @@ std::string ph_add_command(const StoredEvent& event) {
     return line + field("pulse_event", kind) +
            field("pulse_timestamp", string_at(payload, "timestamp"));
   } catch (const nlohmann::json::exception& error) {
-    throw std::invalid_argument("event " + event.id + " lacks a field ph:// needs: " +
+    throw DamagedEvent("event " + event.id + " lacks a field ph:// needs: " +
                                 error.what());
   }
 }

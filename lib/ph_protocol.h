@@ -38,7 +38,7 @@ inline constexpr std::string_view kPhQuitCommand = "quit";
 bool is_ph_challenge(std::string_view text);
 
 // The payload's identity.hostname. ph_add_command and this throw
-// std::invalid_argument for a payload that lacks a field the add needs.
+// DamagedEvent for a payload that lacks a field the add needs.
 std::string ph_event_hostname(const StoredEvent& event);
 
 // One reply line, `CODE:text` or `-CODE:…` for data lines.

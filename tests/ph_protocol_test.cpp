@@ -142,10 +142,10 @@ TEST_CASE("ph: addresses go without an interface zone, none when there are none"
 TEST_CASE("ph: a payload without the fields an add needs is refused", "[ph]") {
   StoredEvent event = event_with(R"("h")");
   event.payload = R"({"event":"ONLINE","timestamp":"2026-11-28T10:52:29.123Z"})";
-  CHECK_THROWS_AS(pulse::ph_add_command(event), std::invalid_argument);
-  CHECK_THROWS_AS(pulse::ph_event_hostname(event), std::invalid_argument);
+  CHECK_THROWS_AS(pulse::ph_add_command(event), pulse::DamagedEvent);
+  CHECK_THROWS_AS(pulse::ph_event_hostname(event), pulse::DamagedEvent);
   event.payload = "not json";
-  CHECK_THROWS_AS(pulse::ph_add_command(event), std::invalid_argument);
+  CHECK_THROWS_AS(pulse::ph_add_command(event), pulse::DamagedEvent);
 }
 
 TEST_CASE("ph: login sends a plain alias bare and anything else quoted", "[ph]") {
