@@ -11,8 +11,8 @@
 #include <string>
 
 #include "event.h"
-#include "identity.h"
 #include "file_lock.h"
+#include "identity.h"
 #include "inventory.h"
 #include "outcome.h"
 #include "presence_channel.h"
