@@ -1,16 +1,8 @@
-#include <time.h>
-
+#include "platform/posix_clock.h"
 #include "schedule.h"
 
 namespace pulse {
 namespace {
-
-Duration read_clock(clockid_t id) {
-  timespec now{};
-  clock_gettime(id, &now);
-  return std::chrono::duration_cast<Duration>(std::chrono::seconds(now.tv_sec) +
-                                              std::chrono::nanoseconds(now.tv_nsec));
-}
 
 class LinuxClocks : public Clocks {
  public:
