@@ -27,19 +27,6 @@ void check(CURLMcode code, const char* what) {
 
 }  // namespace
 
-WatchedTransfer::WatchedTransfer(CURL* easy) : multi_(curl_multi_init()), easy_(easy) {
-  if (multi_ == nullptr) throw std::bad_alloc();
-  if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
-    curl_multi_cleanup(multi_);
-    throw std::bad_alloc();
-  }
-}
-
-WatchedTransfer::~WatchedTransfer() {
-  curl_multi_remove_handle(multi_, easy_);
-  curl_multi_cleanup(multi_);
-}
-
 CURLcode WatchedTransfer::perform(const WakeWatch& watch) {
   std::vector<curl_waitfd> wake(watch.fds.size());
   for (;;) {

@@ -57,19 +57,6 @@ class WakeOnControl {
 
 }  // namespace
 
-WatchedTransfer::WatchedTransfer(CURL* easy) : multi_(curl_multi_init()), easy_(easy) {
-  if (multi_ == nullptr) throw std::bad_alloc();
-  if (curl_multi_add_handle(multi_, easy_) != CURLM_OK) {
-    curl_multi_cleanup(multi_);
-    throw std::bad_alloc();
-  }
-}
-
-WatchedTransfer::~WatchedTransfer() {
-  curl_multi_remove_handle(multi_, easy_);
-  curl_multi_cleanup(multi_);
-}
-
 CURLcode WatchedTransfer::perform(const WakeWatch& watch) {
   const WakeOnControl wake_on_control(multi_);
   for (;;) {
