@@ -15,6 +15,7 @@
 
 #include "event_loop.h"
 #include "platform/posix_descriptor.h"
+#include "platform/posix_signals.h"
 
 namespace pulse {
 namespace {
@@ -34,7 +35,7 @@ timespec to_timespec(Duration duration) {
 Descriptor open_signals() {
   sigset_t set;
   sigemptyset(&set);
-  for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&set, signal);
+  for (int signal : kRequestSignals) sigaddset(&set, signal);
   if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) throw last_error("cannot block signals");
   Descriptor fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (fd.get() < 0) throw last_error("cannot open signalfd");
@@ -53,15 +54,6 @@ bool acknowledge(const Descriptor& timer) {
   std::uint64_t expirations = 0;
   const ssize_t length = ::read(timer.get(), &expirations, sizeof expirations);
   return length == static_cast<ssize_t>(sizeof expirations) || (length < 0 && errno == ECANCELED);
-}
-
-Signal signal_of(int number) {
-  switch (number) {
-    case SIGTERM: return {Request::stop, "SIGTERM"};
-    case SIGINT: return {Request::stop, "SIGINT"};
-    case SIGHUP: return {Request::reload, "SIGHUP"};
-    default: return {Request::heartbeat, "SIGUSR1"};
-  }
 }
 
 class LinuxEventLoop final : public EventLoop {

@@ -24,6 +24,7 @@
 
 #include "event_loop.h"
 #include "platform/posix_descriptor.h"
+#include "platform/posix_signals.h"
 
 namespace pulse {
 namespace {
@@ -39,7 +40,6 @@ constexpr Duration kLongestSleep = std::chrono::seconds(60);
 // (at most 0.5 ms/s) stays far below it between two looks.
 constexpr Duration kSmallestClockStep = std::chrono::seconds(1);
 
-constexpr std::array kRequests = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
 constexpr int kPing = SIGALRM;
 
 // Where the handlers write: the pipe of the one open loop, -1 when none is.
@@ -91,15 +91,6 @@ void set_interval_timer(Duration period) {
   ::setitimer(ITIMER_REAL, &timer, nullptr);
 }
 
-Signal signal_of(int number) {
-  switch (number) {
-    case SIGTERM: return {Request::stop, "SIGTERM"};
-    case SIGINT: return {Request::stop, "SIGINT"};
-    case SIGHUP: return {Request::reload, "SIGHUP"};
-    default: return {Request::heartbeat, "SIGUSR1"};
-  }
-}
-
 class PosixEventLoop final : public EventLoop {
  public:
   PosixEventLoop() : pipe_(open_pipe()), clock_offset_(wall_against_monotonic()) {
@@ -107,7 +98,7 @@ class PosixEventLoop final : public EventLoop {
     if (!pipe_for_handlers.compare_exchange_strong(none, pipe_[1].get())) {
       throw std::system_error(EBUSY, std::generic_category(), "an event loop is already open");
     }
-    for (int signal : kRequests) catch_signal(signal);
+    for (int signal : kRequestSignals) catch_signal(signal);
     catch_signal(kPing);
   }
 
@@ -118,7 +109,7 @@ class PosixEventLoop final : public EventLoop {
   // the pipe their handlers wrote to closes.
   ~PosixEventLoop() override {
     set_interval_timer(Duration(0));
-    for (int signal : kRequests) ::signal(signal, SIG_IGN);
+    for (int signal : kRequestSignals) ::signal(signal, SIG_IGN);
     ::signal(kPing, SIG_IGN);
     pipe_for_handlers.store(-1);
   }
