@@ -4,20 +4,12 @@
 #include <chrono>
 
 #include "silent_listener.h"
+#include "transport_settings.h"
 
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
 using SteadyClock = std::chrono::steady_clock;
-
-namespace {
-
-pulse::TransportSettings with_timeout(pulse::Duration timeout) {
-  pulse::TransportSettings settings;
-  settings.timeout = timeout;
-  return settings;
-}
-
-}  // namespace
+using pulse::test::with_timeout;
 
 TEST_CASE("http client: a server that never answers is given up at the deadline, which is named") {
   SilentListener server;

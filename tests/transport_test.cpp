@@ -3,18 +3,11 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
+#include "transport_settings.h"
+
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
-
-namespace {
-
-pulse::TransportSettings with_timeout(pulse::Duration timeout) {
-  pulse::TransportSettings settings;
-  settings.timeout = timeout;
-  return settings;
-}
-
-}  // namespace
+using pulse::test::with_timeout;
 
 TEST_CASE("transport: a deadline caps the time-out only when it comes first, and names itself") {
   pulse::TransportContext transport(with_timeout(1min));
