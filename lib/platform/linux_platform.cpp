@@ -5,6 +5,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "platform/words.h"
+
 namespace pulse {
 namespace {
 
@@ -23,15 +25,6 @@ std::string first_line(const LinuxNode& node, const std::filesystem::path& path)
   text.erase(std::min(text.find('\n'), text.size()));
   text.erase(text.find_last_not_of(" \t\r") + 1);
   return text;
-}
-
-bool has_word(const std::string& text, std::string_view word) {
-  std::istringstream words(text);
-  std::string each;
-  while (words >> each) {
-    if (each == word) return true;
-  }
-  return false;
 }
 
 bool contains_ignoring_case(std::string_view text, std::string_view needle) {

@@ -1,18 +1,12 @@
 #include "platform/mac_platform.h"
 
-#include <sstream>
+#include <optional>
+#include <string>
+
+#include "platform/words.h"
 
 namespace pulse {
 namespace {
-
-bool has_word(const std::string& text, std::string_view word) {
-  std::istringstream words(text);
-  std::string each;
-  while (words >> each) {
-    if (each == word) return true;
-  }
-  return false;
-}
 
 // hw.model is the model name the firmware hands macOS. On a Mac it is the
 // product ("MacBookPro18,3", "Mac14,2"); hypervisors that boot macOS put
