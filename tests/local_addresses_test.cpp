@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/in.h>
 
 #include <catch2/catch.hpp>
 
@@ -120,4 +121,29 @@ TEST_CASE("MAC addresses of the running system are lowercase, sorted and unique"
   }
   CHECK(std::is_sorted(macs.begin(), macs.end()));
   CHECK(std::adjacent_find(macs.begin(), macs.end()) == macs.end());
+}
+
+TEST_CASE("an interface address is taken from an IPv4 or IPv6 sockaddr, and nothing else",
+          "[local_addresses]") {
+  sockaddr_in v4{};
+  v4.sin_family = AF_INET;
+  REQUIRE(::inet_pton(AF_INET, "192.0.2.7", &v4.sin_addr) == 1);
+  std::optional<InterfaceAddress> taken =
+      pulse::interface_address(reinterpret_cast<const sockaddr&>(v4), up);
+  REQUIRE(taken);
+  CHECK(taken->family == AF_INET);
+  CHECK(taken->bytes == address("192.0.2.7").bytes);
+  CHECK(taken->flags == up);
+
+  sockaddr_in6 v6{};
+  v6.sin6_family = AF_INET6;
+  REQUIRE(::inet_pton(AF_INET6, "2001:db8::1", &v6.sin6_addr) == 1);
+  taken = pulse::interface_address(reinterpret_cast<const sockaddr&>(v6), 0);
+  REQUIRE(taken);
+  CHECK(taken->family == AF_INET6);
+  CHECK(taken->bytes == address("2001:db8::1").bytes);
+
+  sockaddr other{};
+  other.sa_family = AF_UNIX;
+  CHECK_FALSE(pulse::interface_address(other, up));
 }

@@ -36,7 +36,25 @@ auto order_key(const InterfaceAddress& address) {
   return std::make_tuple(address.family == AF_INET6, std::cref(address.bytes));
 }
 
+template <typename Address>
+std::vector<std::uint8_t> bytes_of(const Address& address) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(&address);
+  return {bytes, bytes + sizeof address};
+}
+
 }  // namespace
+
+std::optional<InterfaceAddress> interface_address(const sockaddr& address, unsigned flags) {
+  if (address.sa_family == AF_INET) {
+    return InterfaceAddress{
+        AF_INET, bytes_of(reinterpret_cast<const sockaddr_in&>(address).sin_addr), flags};
+  }
+  if (address.sa_family == AF_INET6) {
+    return InterfaceAddress{
+        AF_INET6, bytes_of(reinterpret_cast<const sockaddr_in6&>(address).sin6_addr), flags};
+  }
+  return std::nullopt;
+}
 
 std::vector<std::string> order_local_addresses(std::vector<InterfaceAddress> addresses) {
   std::erase_if(addresses, [](const InterfaceAddress& address) { return !is_listed(address); });

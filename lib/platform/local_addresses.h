@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+struct sockaddr;
 
 namespace pulse {
 
@@ -19,6 +22,10 @@ struct InterfaceAddress {
 // them: IPv4 then IPv6 without fe80::/10, each sorted by address bytes and
 // without duplicates.
 std::vector<std::string> order_local_addresses(std::vector<InterfaceAddress> addresses);
+
+// `address` as an InterfaceAddress of an interface with `flags`, when it is
+// IPv4 or IPv6.
+std::optional<InterfaceAddress> interface_address(const sockaddr& address, unsigned flags);
 
 // Every IPv4 and IPv6 address getifaddrs reports; throws std::system_error.
 std::vector<InterfaceAddress> list_interface_addresses();

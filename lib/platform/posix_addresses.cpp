@@ -16,12 +16,6 @@
 namespace pulse {
 namespace {
 
-template <typename Address>
-std::vector<std::uint8_t> bytes_of(const Address& address) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(&address);
-  return {bytes, bytes + sizeof address};
-}
-
 using InterfaceList = std::unique_ptr<ifaddrs, decltype(&::freeifaddrs)>;
 
 InterfaceList interfaces() {
@@ -40,14 +34,8 @@ std::vector<InterfaceAddress> list_interface_addresses() {
   for (const ifaddrs* entry = list.get(); entry != nullptr; entry = entry->ifa_next) {
     const sockaddr* address = entry->ifa_addr;
     if (address == nullptr) continue;
-    if (address->sa_family == AF_INET) {
-      addresses.push_back({AF_INET,
-                           bytes_of(reinterpret_cast<const sockaddr_in*>(address)->sin_addr),
-                           entry->ifa_flags});
-    } else if (address->sa_family == AF_INET6) {
-      addresses.push_back({AF_INET6,
-                           bytes_of(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr),
-                           entry->ifa_flags});
+    if (auto listed = interface_address(*address, entry->ifa_flags)) {
+      addresses.push_back(std::move(*listed));
     }
   }
   return addresses;

@@ -4,6 +4,7 @@
 #include <ws2ipdef.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "platform/local_addresses.h"
@@ -11,12 +12,6 @@
 
 namespace pulse {
 namespace {
-
-template <typename Address>
-std::vector<std::uint8_t> bytes_of(const Address& address) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(&address);
-  return {bytes, bytes + sizeof address};
-}
 
 // The IFF_* flags order_local_addresses reads, as getifaddrs would give them.
 unsigned interface_flags(const IP_ADAPTER_ADDRESSES& adapter) {
@@ -54,13 +49,8 @@ std::vector<InterfaceAddress> list_interface_addresses() {
     const unsigned flags = interface_flags(*adapter);
     for (const auto* unicast = adapter->FirstUnicastAddress; unicast != nullptr;
          unicast = unicast->Next) {
-      const sockaddr* address = unicast->Address.lpSockaddr;
-      if (address->sa_family == AF_INET) {
-        addresses.push_back(
-            {AF_INET, bytes_of(reinterpret_cast<const sockaddr_in*>(address)->sin_addr), flags});
-      } else if (address->sa_family == AF_INET6) {
-        addresses.push_back(
-            {AF_INET6, bytes_of(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr), flags});
+      if (auto listed = interface_address(*unicast->Address.lpSockaddr, flags)) {
+        addresses.push_back(std::move(*listed));
       }
     }
   }
