@@ -1,11 +1,6 @@
 #include "platform/linux.h"
 
-#include <sys/utsname.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <climits>
-#include <system_error>
+#include "platform/posix_host.h"
 
 namespace pulse {
 namespace {
@@ -21,22 +16,6 @@ std::string read_kernel_value(const LinuxNode& node, const std::string& name,
   }
   if (node.root == "/") return system_value();
   return "unknown";
-}
-
-std::string system_hostname() {
-  char name[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot read the host name");
-  }
-  return name;
-}
-
-std::string system_kernel_release() {
-  utsname names{};
-  if (::uname(&names) != 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot read the kernel release");
-  }
-  return names.release;
 }
 
 }  // namespace

@@ -1,9 +1,6 @@
-#include <sys/param.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <ctime>
 #include <iterator>
 #include <system_error>
@@ -15,6 +12,7 @@
 #include "platform/mac_platform.h"
 #include "platform/macos.h"
 #include "platform/node_facts.h"
+#include "platform/posix_host.h"
 #include "platform/sysctl.h"
 
 namespace pulse {
@@ -34,22 +32,6 @@ std::optional<SystemVersion> read_system_version(const std::filesystem::path& ro
 }  // namespace macos
 
 namespace {
-
-std::string system_hostname() {
-  char name[MAXHOSTNAMELEN + 1] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot read the host name");
-  }
-  return name;
-}
-
-std::string kernel_release() {
-  utsname names{};
-  if (::uname(&names) != 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot read the kernel release");
-  }
-  return names.release;
-}
 
 // The IOPlatformUUID, which any user may read: nothing is kept in the state
 // directory as on Linux.
@@ -74,7 +56,7 @@ Metadata collect_node_facts(const MetadataOptions& options) {
   metadata.hostname = system_hostname();
   metadata.os_family = "macos";
   metadata.os_version = mac_os_version(macos::read_system_version(options.root));
-  metadata.kernel_version = kernel_release();
+  metadata.kernel_version = system_kernel_release();
   metadata.platform = detect_mac_platform(system_sysctl());
   metadata.hw_uuid = host_uuid();
   metadata.hw_uuid_source = "gethostuuid (IOPlatformUUID)";
